@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Globalization;
+using Lifeline.Assets;
+using Lifeline.Domain.Assets;
+using Lifeline.Simulation;
+using Lifeline.Simulation.Publishing;
+using Lifeline.Simulation.Scenarios;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lifeline.FirmwareSim;
+
+/// <summary>
+/// <c>lifeline-firmware-sim [--seeds DIR] [--host H] [--port N] [--seed N] [--rate R] [--devices PREFIX]...
+/// [--scenario SPEC]... [--scenario-set NAME] [--duration D] [--connections N]</c>
+/// </summary>
+internal static class FirmwareSimCommand
+{
+    public const int ExitBadInput = 2;
+
+    public static RootCommand Create()
+    {
+        var seeds = new Option<string?>("--seeds") { Description = "Seed directory of the city (default: seeds/baoshan, looked for upwards from the current directory)" };
+        var host = new Option<string>("--host") { Description = "MQTT broker host", DefaultValueFactory = _ => "localhost" };
+        var port = new Option<int>("--port") { Description = "MQTT broker port", DefaultValueFactory = _ => 1883 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the signal generator: same seed, same values", DefaultValueFactory = _ => 42 };
+        var rate = new Option<double>("--rate") { Description = "Telemetry messages per second per device", DefaultValueFactory = _ => 1.0 };
+        var devices = new Option<string[]>("--devices") { Description = "Simulate only devices whose id starts with one of these prefixes", AllowMultipleArgumentsPerToken = true };
+        var scenario = new Option<string[]>("--scenario") { Description = $"Scenario spec {ScenarioSpec.Grammar} (repeatable); names: {string.Join(", ", ScenarioNames.All)}" };
+        var scenarioSet = new Option<string?>("--scenario-set") { Description = "Scenario set from <seeds>/scenarios.yaml ('demo' when no --scenario is given; 'none' for no scenarios)" };
+        var duration = new Option<string?>("--duration") { Description = $"Stop after this long ({DurationText.Examples}); default: until Ctrl+C" };
+        var connections = new Option<int>("--connections") { Description = "MQTT connections the devices are spread over", DefaultValueFactory = _ => 4 };
+
+        var root = new RootCommand("Lifeline firmware simulator: publishes simulated telemetry of the city's devices over MQTT, with injected scenarios.")
+        {
+            seeds, host, port, seed, rate, devices, scenario, scenarioSet, duration, connections,
+        };
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            TimeSpan? runFor = null;
+            if (result.GetValue(duration) is { } d)
+            {
+                if (!DurationText.TryParse(d, out var parsed) || parsed <= TimeSpan.Zero)
+                {
+                    await Console.Error.WriteLineAsync($"--duration '{d}': expected a duration such as {DurationText.Examples}");
+                    return ExitBadInput;
+                }
+
+                runFor = parsed;
+            }
+
+            var options = new SimulatorOptions
+            {
+                Enabled = true,
+                Seed = result.GetValue(seed),
+                RatePerDevice = result.GetValue(rate),
+                Connections = result.GetValue(connections),
+                ScenarioSet = result.GetValue(scenarioSet),
+            };
+            foreach (var s in result.GetValue(scenario) ?? [])
+            {
+                options.Scenarios.Add(s);
+            }
+
+            foreach (var p in result.GetValue(devices) ?? [])
+            {
+                options.Devices.Add(p);
+            }
+
+            var settings = new PublisherSettings
+            {
+                Host = result.GetValue(host) ?? "localhost",
+                Port = result.GetValue(port),
+                RatePerDevice = options.RatePerDevice,
+                Connections = options.Connections,
+            };
+            return await RunAsync(result.GetValue(seeds), options, settings, runFor, cancellationToken);
+        });
+        return root;
+    }
+
+    private static async Task<int> RunAsync(string? seedsOption, SimulatorOptions options, PublisherSettings settings, TimeSpan? runFor, CancellationToken cancellationToken)
+    {
+        if (!(options.RatePerDevice > 0 && options.RatePerDevice <= 1000) || options.Connections < 1 || settings.Port is < 1 or > 65535)
+        {
+            await Console.Error.WriteLineAsync("--rate must be in (0, 1000], --connections at least 1 and --port in 1–65535");
+            return ExitBadInput;
+        }
+
+        var seedsDirectory = seedsOption ?? FindSeeds(Directory.GetCurrentDirectory());
+        if (seedsDirectory is null || !Directory.Exists(seedsDirectory))
+        {
+            await Console.Error.WriteLineAsync($"Seed directory not found: {seedsDirectory ?? "seeds/baoshan (searched upwards from the current directory)"}; pass --seeds <dir>");
+            return ExitBadInput;
+        }
+
+        AssetRegistry registry;
+        try
+        {
+            registry = AssetRegistryLoader.Load(seedsDirectory);
+        }
+        catch (AssetRegistryException ex)
+        {
+            await Console.Error.WriteLineAsync($"The seeds in {seedsDirectory} are not valid:");
+            foreach (var error in ex.Errors)
+            {
+                await Console.Error.WriteLineAsync($"  {error}");
+            }
+
+            return ExitBadInput;
+        }
+
+        options.ScenariosFile = Path.Combine(seedsDirectory, ScenarioSetFile.FileName);
+        if (string.IsNullOrWhiteSpace(options.ScenarioSet) && options.Scenarios.Count == 0 && !File.Exists(options.ScenariosFile))
+        {
+            options.ScenarioSet = SimulatorOptions.NoScenarioSet;
+        }
+
+        var timeProvider = TimeProvider.System;
+        if (!SimulationPlan.TryCreate(registry, options, timeProvider.GetUtcNow(), out var plan, out var errors))
+        {
+            foreach (var error in errors)
+            {
+                await Console.Error.WriteLineAsync(error);
+            }
+
+            return ExitBadInput;
+        }
+
+        using var stop = runFor is { } limit ? new CancellationTokenSource(limit, timeProvider) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
+        var counters = new SimulatorCounters(timeProvider);
+        using var publisher = new TelemetryPublisher(plan.Devices, plan.Generator, settings, timeProvider, counters, NullLogger.Instance);
+        var header = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{registry.City}: {plan.Devices.Count} devices → mqtt://{settings.Host}:{settings.Port}, {options.RatePerDevice} msg/s each over {publisher.ClientIds.Count} connections, seed {options.Seed}");
+        var run = publisher.RunAsync(linked.Token);
+        await ProgressDisplay.ShowAsync(header, plan, counters, run, timeProvider);
+        await run;
+        return 0;
+    }
+
+    /// <summary>The nearest <c>seeds/baoshan</c> in <paramref name="start"/> or a parent.</summary>
+    private static string? FindSeeds(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "seeds", "baoshan");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

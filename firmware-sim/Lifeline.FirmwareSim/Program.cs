@@ -1,0 +1,3 @@
+using Lifeline.FirmwareSim;
+
+return await FirmwareSimCommand.Create().Parse(args).InvokeAsync();

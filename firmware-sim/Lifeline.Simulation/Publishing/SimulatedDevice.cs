@@ -1,0 +1,20 @@
+using Lifeline.Contracts.Mqtt;
+using Lifeline.Domain.Assets;
+
+namespace Lifeline.Simulation.Publishing;
+
+/// <summary>A device in the publish schedule, with its topics and last published status.</summary>
+internal sealed class SimulatedDevice(int index, Device device)
+{
+    /// <summary>Position in the whole schedule (sets the phase within each period).</summary>
+    public int Index { get; } = index;
+
+    public Device Device { get; } = device;
+
+    public string TelemetryTopic { get; } = MqttTopics.Telemetry(device.SiteId, device.Id);
+
+    public string StatusTopic { get; } = MqttTopics.Status(device.SiteId, device.Id);
+
+    /// <summary>The status last published on this connection, or null before the first.</summary>
+    public bool? Online { get; set; }
+}

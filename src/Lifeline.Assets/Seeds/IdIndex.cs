@@ -1,0 +1,33 @@
+using Lifeline.Assets.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Lifeline.Assets.Seeds;
+
+/// <summary>Ids of one kind (sites, devices) across all files, remembering where each was first defined.</summary>
+internal sealed class IdIndex
+{
+    private readonly Dictionary<string, (string File, string Path)> _first = new(StringComparer.Ordinal);
+
+    public IdIndex(string what)
+    {
+        What = what;
+    }
+
+    public string What { get; }
+
+    public bool Contains(string id) => _first.ContainsKey(id);
+
+    /// <summary>Claims <paramref name="id"/>; reports a duplicate at <paramref name="path"/> and returns false.</summary>
+    public bool Claim(YamlReader reader, YamlNode? at, string path, string id, string? firstPath = null)
+    {
+        if (_first.TryGetValue(id, out var first))
+        {
+            var where = first.File == reader.File ? first.Path : $"{first.File}: {first.Path}";
+            reader.Error(at, path, $"duplicate {What} id '{id}' (first used at {where})");
+            return false;
+        }
+
+        _first[id] = (reader.File, firstPath ?? path);
+        return true;
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text;
+using Lifeline.Contracts.Mqtt;
+using Lifeline.Domain.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Polly;
+using Polly.Retry;
+
+namespace Lifeline.Ingestion.Mqtt;
+
+/// <summary>
+/// The platform's MQTT client: a persistent QoS 1 session that reconnects with exponential backoff and jitter, a
+/// retained status topic with a last will, and a receive handler that validates each message, hands the readings
+/// to the pipeline and only then acknowledges the message to the broker. Nothing throws out of the handler.
+/// </summary>
+public sealed partial class MqttIngestionService(
+    IOptions<MqttOptions> options,
+    TelemetryValidator validator,
+    ITelemetrySink sink,
+    IngestionMetrics metrics,
+    MqttConnectionState state,
+    TimeProvider time,
+    ILogger<MqttIngestionService> logger) : BackgroundService
+{
+    private readonly MqttOptions _options = options.Value;
+    private readonly SemaphoreSlim _disconnected = new(0);
+    private CancellationToken _stopping;
+
+    private string StatusTopic => MqttTopics.PlatformStatus(_options.ClientId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected)
+            {
+                state.SetDisconnected(time.GetUtcNow(), e.Exception?.Message ?? e.Reason.ToString());
+                Log.Disconnected(logger, _options.Host, _options.Port, e.Reason.ToString(), e.Exception?.Message);
+            }
+
+            _disconnected.Release();
+            return Task.CompletedTask;
+        };
+
+        var reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = _options.MaxReconnectDelay,
+                OnRetry = args =>
+                {
+                    state.SetDisconnected(time.GetUtcNow(), args.Outcome.Exception?.Message);
+                    Log.ConnectFailed(logger, _options.Host, _options.Port, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!client.IsConnected)
+                {
+                    await reconnect.ExecuteAsync(ct => new ValueTask(ConnectAsync(client, ct)), stoppingToken);
+                }
+
+                await _disconnected.WaitAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await GoOfflineAsync(client);
+        }
+    }
+
+    private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(_options.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic(StatusTopic)
+            .WithWillPayload(MqttTopics.Offline)
+            .WithWillRetain()
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_options.Username is { Length: > 0 } user)
+        {
+            builder = builder.WithCredentials(user, _options.Password);
+        }
+
+        if (_options.UseTls)
+        {
+            builder = builder.WithTlsOptions(o => o.UseTls());
+        }
+
+        // Drop signals left by earlier failed attempts; from here on a release means a real disconnect.
+        while (_disconnected.CurrentCount > 0)
+        {
+            await _disconnected.WaitAsync(cancellationToken);
+        }
+
+        var result = await client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(MqttTopics.TelemetryFilter).WithAtLeastOnceQoS())
+            .WithTopicFilter(f => f.WithTopic(MqttTopics.StatusFilter).WithAtLeastOnceQoS())
+            .Build();
+        await client.SubscribeAsync(subscribe, cancellationToken);
+        await client.PublishStringAsync(StatusTopic, MqttTopics.Online, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cancellationToken);
+        state.SetConnected(time.GetUtcNow());
+        Log.Connected(logger, _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        // Acknowledge only after the readings are in the pipeline: a crash before that makes the broker redeliver.
+        e.AutoAcknowledge = false;
+        var topic = e.ApplicationMessage.Topic;
+        try
+        {
+            if (topic.EndsWith("/status", StringComparison.Ordinal))
+            {
+                OnStatus(topic, e.ApplicationMessage.Payload);
+            }
+            else
+            {
+                var batch = validator.Validate(topic, e.ApplicationMessage.Payload, _options.MaxPayloadBytes, _options.MaxBatch);
+                if (batch is not null)
+                {
+                    await sink.AcceptAsync(batch, _stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: leave the message unacknowledged so the broker delivers it again to the next session.
+            return;
+        }
+#pragma warning disable CA1031 // A message handler must never throw: one bad message must not stop ingestion.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.HandlerFailed(logger, topic, ex);
+        }
+
+        try
+        {
+            await e.AcknowledgeAsync(_stopping);
+        }
+#pragma warning disable CA1031 // The connection may be gone; the broker redelivers unacknowledged messages.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.AckFailed(logger, topic, ex.Message);
+        }
+    }
+
+    private void OnStatus(string topic, System.Buffers.ReadOnlySequence<byte> payload)
+    {
+        if (!MqttTopics.TryParse(topic, out _, out var deviceId, out _))
+        {
+            metrics.Reject(PayloadError.BadTopic, topic, "expected lifeline/{site}/{device}/status");
+            return;
+        }
+
+        var text = payload.Length <= 16 ? Encoding.UTF8.GetString(payload).Trim() : string.Empty;
+        switch (text)
+        {
+            case MqttTopics.Online:
+                sink.DeviceStatusChanged(deviceId, online: true, time.GetUtcNow());
+                break;
+            case MqttTopics.Offline:
+                sink.DeviceStatusChanged(deviceId, online: false, time.GetUtcNow());
+                break;
+            case "":
+                // An empty retained message clears the status; nothing to report.
+                break;
+            default:
+                metrics.Reject(PayloadError.MalformedJson, topic, "status must be 'online' or 'offline'");
+                break;
+        }
+    }
+
+    private async Task GoOfflineAsync(IMqttClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.PublishStringAsync(StatusTopic, MqttTopics.Offline, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cts.Token);
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), cts.Token);
+        }
+#pragma warning disable CA1031 // Best effort on shutdown; the last will covers a failure here.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.DisconnectFailed(logger, ex.Message);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _disconnected.Dispose();
+        base.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId} (session present: {SessionPresent})")]
+        public static partial void Connected(ILogger logger, string host, int port, string clientId, bool sessionPresent);
+
+        [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Disconnected from MQTT broker {Host}:{Port}: {Reason} {Error}")]
+        public static partial void Disconnected(ILogger logger, string host, int port, string reason, string? error);
+
+        [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Cannot connect to MQTT broker {Host}:{Port} (attempt {Attempt}, next in {DelayMs:F0} ms): {Error}")]
+        public static partial void ConnectFailed(ILogger logger, string host, int port, int attempt, double delayMs, string? error);
+
+        [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Telemetry handler failed on {Topic}; message acknowledged and dropped")]
+        public static partial void HandlerFailed(ILogger logger, string topic, Exception exception);
+
+        [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic}: {Error}")]
+        public static partial void AckFailed(ILogger logger, string topic, string error);
+
+        [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Clean disconnect from the MQTT broker failed: {Error}")]
+        public static partial void DisconnectFailed(ILogger logger, string error);
+    }
+}

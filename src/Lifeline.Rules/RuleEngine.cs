@@ -1,0 +1,83 @@
+using Lifeline.Domain.Assets;
+using Lifeline.Domain.Telemetry;
+
+namespace Lifeline.Rules;
+
+/// <summary>
+/// Evaluates the registry's threshold rules on the live stream. Pure: no I/O, time is passed in.
+/// Thread-safe: readings of different sensors may arrive from several threads.
+/// </summary>
+public sealed class RuleEngine
+{
+    private readonly Dictionary<string, ThresholdState[]> _bySensor = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public RuleEngine(AssetRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var rulesByType = registry.Rules.ToLookup(r => r.SensorType, StringComparer.Ordinal);
+        foreach (var device in registry.Devices)
+        {
+            foreach (var channel in device.Channels)
+            {
+                var states = rulesByType[channel.Type.Id]
+                    .Where(r => r.AppliesTo(device))
+                    .Select(r => new ThresholdState(r, device, channel))
+                    .ToArray();
+                if (states.Length > 0)
+                {
+                    _bySensor[device.SensorId(channel.Name)] = states;
+                }
+            }
+        }
+
+        SensorsWithRules = _bySensor.Count;
+        RuleInstances = _bySensor.Values.Sum(s => s.Length);
+    }
+
+    /// <summary>How many sensors have at least one rule.</summary>
+    public int SensorsWithRules { get; }
+
+    /// <summary>How many (sensor, rule) pairs are evaluated.</summary>
+    public int RuleInstances { get; }
+
+    /// <summary>Evaluates every rule of the reading's sensor; appends transitions to <paramref name="output"/>.</summary>
+    public void Evaluate(in Reading reading, DateTimeOffset now, List<RuleTransition> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!_bySensor.TryGetValue(SensorIds.Of(reading.DeviceId, reading.Channel), out var states))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var state in states)
+            {
+                if (state.OnValue(reading.Value, now) is { } transition)
+                {
+                    output.Add(transition);
+                }
+            }
+        }
+    }
+
+    /// <summary>Lets on- and off-delays expire for sensors that have not reported since.</summary>
+    public void EvaluateTimers(DateTimeOffset now, List<RuleTransition> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        lock (_gate)
+        {
+            foreach (var states in _bySensor.Values)
+            {
+                foreach (var state in states)
+                {
+                    if (state.IsPending && state.OnTime(now) is { } transition)
+                    {
+                        output.Add(transition);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Lifeline.Alarms;
+
+namespace Lifeline.Server.Endpoints;
+
+public static class AlarmEndpoints
+{
+    public const string DefaultUser = "operator";
+
+    public static IEndpointRouteBuilder MapAlarmEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/alarms").WithTags("Alarms");
+
+        // Active alarms, with the seq they are consistent with: apply pushed changes with a greater seq on top.
+        group.MapGet("/", (AlarmService alarms) => TypedResults.Ok(alarms.Snapshot()));
+
+        group.MapGet("/changes", (string? since, AlarmService alarms) =>
+        {
+            if (!long.TryParse(since, out var from) || from < 0)
+            {
+                return Results.Problem(
+                    title: "Invalid 'since'",
+                    detail: $"query parameter 'since' must be a non-negative integer seq, got '{since}'",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            return TypedResults.Ok(alarms.GetChangesSince(from));
+        });
+
+        group.MapPost("/{id}/ack", (string id, AckRequest? request, AlarmService alarms) =>
+        {
+            var user = string.IsNullOrWhiteSpace(request?.User) ? DefaultUser : request.User.Trim();
+            if (user.Length > 64)
+            {
+                return Results.Problem(title: "Invalid user", detail: "'user' must be at most 64 characters", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var (outcome, alarm) = alarms.Acknowledge(id, user);
+            return outcome switch
+            {
+                AckOutcome.NotFound => Results.Problem(
+                    title: "No such active alarm",
+                    detail: $"alarm '{id}' is not active (unknown id, or already cleared and acknowledged)",
+                    statusCode: StatusCodes.Status404NotFound),
+                _ => Results.Ok(alarm),
+            };
+        });
+
+        return app;
+    }
+}

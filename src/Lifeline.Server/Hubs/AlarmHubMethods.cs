@@ -1,0 +1,7 @@
+namespace Lifeline.Server.Hubs;
+
+/// <summary>Client method names. Keep in sync with <c>wwwroot/js/app.js</c>.</summary>
+public static class AlarmHubMethods
+{
+    public const string AlarmChanged = "AlarmChanged";
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using Lifeline.Server.Endpoints;
+using Lifeline.Server.Health;
+using Lifeline.Server.Hubs;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace Lifeline.Server;
+
+/// <summary>Composition root: the table of contents of the platform.</summary>
+public static class LifelineApp
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    private static string StaticAssetsManifest =>
+        Path.Combine(AppContext.BaseDirectory, $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name}.staticwebassets.endpoints.json");
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        builder.AddAssetRegistry();
+        builder.AddTelemetryPipeline();
+        builder.AddMqttIngestion();
+        builder.AddRules();
+        builder.AddAlarms();
+        builder.AddLiveAlarms();
+        builder.AddLifelineHealth();
+        builder.AddSimulator();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        if (File.Exists(StaticAssetsManifest))
+        {
+            app.MapStaticAssets();
+        }
+        else
+        {
+            // Hosted by another entry assembly (tests, benchmarks): serve wwwroot from the content root.
+            app.UseStaticFiles();
+        }
+
+        app.MapAlarmEndpoints();
+        app.MapAssetEndpoints();
+        app.MapHub<AlarmHub>(AlarmHub.Path);
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+        return app;
+    }
+}

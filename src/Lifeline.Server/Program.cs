@@ -1,0 +1,40 @@
+using Lifeline.Assets;
+using Lifeline.Server;
+using Microsoft.Extensions.Options;
+
+try
+{
+    var app = LifelineApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (AssetRegistryException ex)
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: the asset registry has {ex.Errors.Count} error(s):");
+    foreach (var error in ex.Errors)
+    {
+        await Console.Error.WriteLineAsync("  " + error);
+    }
+
+    return 2;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: invalid configuration in section of {ex.OptionsType.Name}:");
+    foreach (var failure in ex.Failures)
+    {
+        await Console.Error.WriteLineAsync("  " + failure);
+    }
+
+    return 2;
+}
+catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: {ex.Message} (choose another port with --urls or Mqtt:Port)");
+    return 2;
+}
+catch (System.Net.Sockets.SocketException ex)
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: {ex.Message} (is Mqtt:Port already taken by another broker? Use Mqtt:Mode=External or another Mqtt:Port)");
+    return 2;
+}

@@ -1,0 +1,161 @@
+// Lifeline control-room page: active alarms pushed over SignalR, kept consistent by seq.
+// Hub method names: keep in sync with Hubs/AlarmHubMethods.cs.
+import { AlarmSync } from './alarm-sync.js';
+
+const PRIORITY_RANK = { Critical: 4, High: 3, Medium: 2, Low: 1 };
+const operator = localStorage.getItem('lifeline.operator') || 'operator';
+const rows = document.getElementById('alarm-rows');
+const noAlarms = document.getElementById('no-alarms');
+const connection = document.getElementById('connection');
+let selectedDevice = null;
+
+const sync = new AlarmSync({
+  fetchJson: async (url) => {
+    const response = await fetch(url, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.json();
+  },
+  onChange: render,
+});
+
+function fmtTime(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleTimeString([], { hour12: false });
+}
+
+function fmtValue(v, unit) {
+  if (v === null || v === undefined) return '–';
+  return `${Number.isInteger(v) ? v : v.toFixed(2)} ${unit || ''}`.trim();
+}
+
+function render() {
+  const alarms = [...sync.alarms.values()].sort((a, b) =>
+    (PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority]) || (new Date(b.raisedAt) - new Date(a.raisedAt)));
+  rows.replaceChildren(...alarms.map(renderRow));
+  noAlarms.hidden = alarms.length > 0;
+  document.getElementById('stat-active').textContent = `${alarms.length} active`;
+  document.getElementById('footer').textContent = `seq ${sync.seq}`;
+  if (!selectedDevice && alarms.length > 0) {
+    selectDevice(alarms[0].deviceId);
+  }
+}
+
+function renderRow(a) {
+  const tr = document.createElement('tr');
+  tr.className = `alarm state-${a.state}` + (a.deviceId === selectedDevice ? ' selected' : '');
+  tr.dataset.id = a.id;
+  const cells = [
+    `<span class="prio prio-${a.priority}">${a.priority}</span>`,
+    a.state === 'ReturnedUnacknowledged' ? 'Cleared, unacked' : a.state,
+    `${escapeHtml(a.message)}<br><span class="muted">${escapeHtml(a.kind)} · ${escapeHtml(a.sensorId)}</span>`,
+    escapeHtml(a.location),
+    fmtValue(a.value, a.unit),
+    a.limit === null || a.limit === undefined ? '' : fmtValue(a.limit, a.unit),
+    fmtTime(a.raisedAt) + (a.acknowledgedBy ? `<br><span class="muted">ack ${escapeHtml(a.acknowledgedBy)} ${fmtTime(a.acknowledgedAt)}</span>` : ''),
+  ];
+  tr.innerHTML = cells.map(c => `<td>${c}</td>`).join('');
+  const td = document.createElement('td');
+  if (a.state === 'Unacknowledged' || a.state === 'ReturnedUnacknowledged') {
+    const button = document.createElement('button');
+    button.className = 'ack';
+    button.textContent = 'Ack';
+    button.addEventListener('click', (e) => { e.stopPropagation(); acknowledge(a.id, button); });
+    td.append(button);
+  }
+  tr.append(td);
+  tr.addEventListener('click', () => selectDevice(a.deviceId));
+  return tr;
+}
+
+function escapeHtml(s) {
+  return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+async function acknowledge(id, button) {
+  button.disabled = true;
+  try {
+    const response = await fetch(`/api/alarms/${encodeURIComponent(id)}/ack`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user: operator }),
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      alert(`Acknowledge failed: ${problem.detail || response.status}`);
+    }
+    // The new state arrives as an AlarmChanged push; the screen shows only what the server confirmed.
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function selectDevice(deviceId) {
+  selectedDevice = deviceId;
+  document.getElementById('live-device').textContent = deviceId;
+  refreshLive();
+  render();
+}
+
+async function refreshLive() {
+  if (!selectedDevice) return;
+  try {
+    const sensors = await sync.fetchJson(`/api/sensors?device=${encodeURIComponent(selectedDevice)}`);
+    document.getElementById('live-rows').replaceChildren(...sensors.map(s => {
+      const tr = document.createElement('tr');
+      tr.innerHTML = `<td>${escapeHtml(s.channel)}</td><td>${s.value === null ? '–' : fmtValue(s.value, '')}</td>` +
+        `<td>${escapeHtml(s.unit)}</td><td class="q-${s.quality}">${s.quality}</td><td>${fmtTime(s.timestamp)}</td>`;
+      return tr;
+    }));
+  } catch (e) {
+    console.warn('live values', e);
+  }
+}
+
+let lastReadings = null;
+async function refreshStats() {
+  try {
+    const health = await sync.fetchJson('/health');
+    const p = health.checks.pipeline.data;
+    document.getElementById('stat-devices').textContent = `devices ${p.devicesReporting}/${p.devices}`;
+    if (lastReadings) {
+      const rate = (p.readingsAccepted - lastReadings.count) / ((Date.now() - lastReadings.at) / 1000);
+      document.getElementById('stat-rate').textContent = `${Math.round(rate)} readings/s`;
+    }
+    lastReadings = { count: p.readingsAccepted, at: Date.now() };
+  } catch (e) {
+    document.getElementById('stat-rate').textContent = 'no data';
+  }
+}
+
+function setConnection(state) {
+  const labels = { up: 'live', wait: 'reconnecting…', down: 'disconnected' };
+  connection.textContent = labels[state];
+  connection.className = `conn conn-${state}`;
+}
+
+const hub = new signalR.HubConnectionBuilder()
+  .withUrl('/hubs/alarms')
+  .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * 2 ** ctx.previousRetryCount) })
+  .build();
+hub.on('AlarmChanged', change => sync.push(change));
+hub.onreconnecting(() => setConnection('wait'));
+hub.onreconnected(async () => { await sync.catchUp(); setConnection('up'); });
+hub.onclose(() => { setConnection('down'); setTimeout(start, 2000); });
+
+async function start() {
+  try {
+    sync.beginBuffering();
+    await hub.start();
+    await sync.loadSnapshot();
+    setConnection('up');
+  } catch (e) {
+    setConnection('down');
+    setTimeout(start, 2000);
+  }
+}
+
+start();
+setInterval(refreshLive, 2000);
+setInterval(refreshStats, 2000);
+refreshStats();
+window.lifeline = { sync, hub };

@@ -1,0 +1,26 @@
+using BenchmarkDotNet.Running;
+using Lifeline.Benchmarks;
+
+// dotnet run -c Release --project tests/Lifeline.Benchmarks -- ingest [messages] [repeats]   end-to-end harness → markdown report
+// dotnet run -c Release --project tests/Lifeline.Benchmarks -- hot                           BenchmarkDotNet hot paths
+if (args.Length > 0 && args[0] == "ingest")
+{
+    var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+    var repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    var report = await IngestHarness.RunAsync(messages, repeats, latencySamples: 200);
+    var path = Path.Combine(Lifeline.Testing.RepositoryPaths.Root, "artifacts", "benchmarks", "ingest.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllTextAsync(path, report);
+    Console.WriteLine(report);
+    Console.WriteLine($"report: {path}");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "hot")
+{
+    BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
+    return 0;
+}
+
+Console.Error.WriteLine("usage: Lifeline.Benchmarks ingest [messages] [repeats] | hot [BenchmarkDotNet options]");
+return 2;

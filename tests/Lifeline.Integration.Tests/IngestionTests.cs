@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Lifeline.Testing;
+
+namespace Lifeline.Integration.Tests;
+
+/// <summary>Bad input is rejected with counted reasons without touching other readings; a broker restart is survived.</summary>
+public sealed class IngestionTests
+{
+    [Fact]
+    public async Task BadMessages_AreRejectedWithReasons_AndGoodReadingsStillArrive()
+    {
+        // Arrange
+        await using var server = await LifelineServerHost.StartEmbeddedAsync();
+        await using var device = await TestMqttPublisher.ConnectAsync(server.MqttPort);
+        var controller = server.GasCabinDevice(skip: 5);
+        var topic = $"lifeline/{controller.SiteId}/{controller.Id}/telemetry";
+
+        // Act: one of each kind of bad input, then a payload mixing one bad and one good value.
+        await device.PublishRawAsync(topic, "{\"values\": {\"o2\": 20.1");
+        await device.PublishRawAsync($"lifeline/{controller.SiteId}/no-such-device/telemetry", "{\"values\": {\"o2\": 20.1}}");
+        await device.PublishRawAsync(topic, "{\"values\": {\"o2\": \"high\"}}");
+        await device.PublishRawAsync(topic, "{\"values\": {\"o2\": 99}}");
+        await device.PublishRawAsync(topic, "{\"values\": {\"bogus\": 1}}");
+        await device.PublishRawAsync(topic, $"{{\"ts\": {TimeProvider.System.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds()}, \"values\": {{\"o2\": 20.1}}}}");
+        await device.PublishRawAsync(topic, "{\"values\": {\"o2\": 20.4, \"temp\": true}}");
+
+        // Assert: the good value of the mixed payload is the sensor's latest value.
+        var sensor = await WaitForSensorValueAsync(server, controller.SensorId("o2"), 20.4);
+        sensor.GetProperty("quality").GetString().ShouldBe("Good");
+        using var health = JsonDocument.Parse(await server.Http.GetStringAsync("/health"));
+        var rejects = health.RootElement.GetProperty("checks").GetProperty("pipeline").GetProperty("data").GetProperty("rejectsByReason");
+        rejects.GetProperty("MalformedJson").GetInt64().ShouldBe(1);
+        rejects.GetProperty("UnknownDevice").GetInt64().ShouldBe(1);
+        rejects.GetProperty("WrongValueType").GetInt64().ShouldBe(1);
+        rejects.GetProperty("OutOfPhysicalRange").GetInt64().ShouldBe(1);
+        rejects.GetProperty("UnknownChannel").GetInt64().ShouldBe(1);
+        rejects.GetProperty("TimestampInFuture").GetInt64().ShouldBe(1);
+        rejects.GetProperty("ChannelTypeMismatch").GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task MosquittoRestart_DuringStream_IngestionResumesByItself()
+    {
+        // Arrange
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var server = await LifelineServerHost.StartExternalAsync(broker);
+        var controller = server.GasCabinDevice(skip: 6);
+        var sensorId = controller.SensorId("temp");
+        await using (var before = await TestMqttPublisher.ConnectAsync(broker.Port))
+        {
+            await before.PublishAsync(controller, "temp", 21.5);
+            await WaitForSensorValueAsync(server, sensorId, 21.5);
+        }
+
+        // Act: the broker dies and comes back on the same port, as after a crash or an upgrade.
+        await broker.StopAsync();
+        await broker.RestartAsync();
+        await server.WaitForMqttAsync(connects: 2, TimeSpan.FromSeconds(30));
+        await using var after = await TestMqttPublisher.ConnectAsync(broker.Port);
+        for (var i = 0; i < 20; i++)
+        {
+            await after.PublishAsync(controller, "temp", 22.0 + (i / 10.0));
+        }
+
+        // Assert: the stream after the restart arrives, complete to its last reading.
+        await WaitForSensorValueAsync(server, sensorId, 23.9);
+        server.MqttState.Connects.ShouldBeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
+    public async Task DeviceStatus_OfflineMessage_MarksItsSensors()
+    {
+        await using var server = await LifelineServerHost.StartEmbeddedAsync();
+        await using var device = await TestMqttPublisher.ConnectAsync(server.MqttPort);
+        var controller = server.GasCabinDevice(skip: 7);
+        await device.PublishAsync(controller, "o2", 20.8);
+        await WaitForSensorValueAsync(server, controller.SensorId("o2"), 20.8);
+
+        await device.PublishRawAsync($"lifeline/{controller.SiteId}/{controller.Id}/status", "offline");
+
+        var sensor = await WaitForSensorAsync(server, controller.SensorId("o2"), s => s.GetProperty("quality").GetString() == "DeviceOffline");
+        sensor.GetProperty("deviceOnline").GetBoolean().ShouldBeFalse();
+    }
+
+    internal static Task<JsonElement> WaitForSensorValueAsync(LifelineServerHost server, string sensorId, double value) =>
+        WaitForSensorAsync(server, sensorId, s => s.GetProperty("value").ValueKind == JsonValueKind.Number && Math.Abs(s.GetProperty("value").GetDouble() - value) < 1e-9);
+
+    internal static async Task<JsonElement> WaitForSensorAsync(LifelineServerHost server, string sensorId, Func<JsonElement, bool> match)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        JsonElement last = default;
+        try
+        {
+            while (true)
+            {
+                using var doc = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/sensors/{sensorId}", cts.Token));
+                last = doc.RootElement.Clone();
+                if (match(last))
+                {
+                    return last;
+                }
+
+                await Task.Delay(25, cts.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"sensor {sensorId} never matched; last: {last}");
+        }
+    }
+}

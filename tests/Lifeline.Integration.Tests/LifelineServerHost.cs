@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Lifeline.Contracts.Alarms;
+using Lifeline.Domain.Assets;
+using Lifeline.Ingestion.Mqtt;
+using Lifeline.Server;
+using Lifeline.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lifeline.Integration.Tests;
+
+/// <summary>The real server, in-process, on Kestrel with a free loopback port (real sockets for HTTP, SignalR and MQTT).</summary>
+public sealed class LifelineServerHost : IAsyncDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private LifelineServerHost(WebApplication app, Uri baseAddress, int mqttPort)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        MqttPort = mqttPort;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The broker port the ingestion client uses (the embedded broker's, or Mosquitto's).</summary>
+    public int MqttPort { get; }
+
+    public HttpClient Http { get; }
+
+    public AssetRegistry Registry => App.Services.GetRequiredService<AssetRegistry>();
+
+    public MqttConnectionState MqttState => App.Services.GetRequiredService<MqttConnectionState>();
+
+    /// <summary>Starts the server with the embedded broker on a free port.</summary>
+    public static Task<LifelineServerHost> StartEmbeddedAsync(params string[] extra)
+    {
+        var mqttPort = FreePort.Next();
+        return StartAsync(mqttPort, ["--Mqtt:Mode=Embedded", $"--Mqtt:Port={mqttPort}", .. extra]);
+    }
+
+    /// <summary>Starts the server against an external broker (Mosquitto).</summary>
+    public static Task<LifelineServerHost> StartExternalAsync(MosquittoBroker broker, params string[] extra)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        return StartAsync(broker.Port, ["--Mqtt:Mode=External", $"--Mqtt:Host={MosquittoBroker.Host}", $"--Mqtt:Port={broker.Port}", "--Mqtt:MaxReconnectDelay=00:00:01", .. extra]);
+    }
+
+    private static async Task<LifelineServerHost> StartAsync(int mqttPort, string[] args)
+    {
+        var httpPort = FreePort.Next();
+        var app = LifelineApp.Build([
+            $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Assets:Path={RepositoryPaths.Seeds()}",
+            $"--Mqtt:ClientId=lifeline-test-{Guid.NewGuid():N}",
+            "--Logging:LogLevel:Default=Warning",
+            .. args]);
+        await app.StartAsync();
+        var host = new LifelineServerHost(app, new Uri($"http://127.0.0.1:{httpPort}"), mqttPort);
+        await host.WaitForMqttAsync(connects: 1);
+        return host;
+    }
+
+    /// <summary>Waits until the ingestion client has connected (at least) this many times.</summary>
+    public async Task WaitForMqttAsync(long connects, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (!(MqttState.IsConnected && MqttState.Connects >= connects))
+        {
+            await Task.Delay(20, cts.Token);
+        }
+    }
+
+    /// <summary>A SignalR client over a real WebSocket that writes every AlarmChanged into a channel.</summary>
+    public async Task<(HubConnection Connection, ChannelReader<AlarmDto> Changes)> ConnectHubAsync()
+    {
+        var changes = System.Threading.Channels.Channel.CreateUnbounded<AlarmDto>();
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/alarms"))
+            .AddJsonProtocol(o => o.PayloadSerializerOptions = Json)
+            .Build();
+        connection.On<AlarmDto>("AlarmChanged", dto => changes.Writer.TryWrite(dto));
+        await connection.StartAsync();
+        return (connection, changes.Reader);
+    }
+
+    /// <summary>First device of a gas cabin that has an o2 channel.</summary>
+    public Device GasCabinDevice(int skip = 0) =>
+        Registry.Devices
+            .Where(d => d.Location.CabinType == CabinType.Gas && d.TryGetChannel("o2", out _))
+            .OrderBy(d => d.Id, StringComparer.Ordinal)
+            .Skip(skip)
+            .First();
+
+    public async Task<T> GetJsonAsync<T>(string path) =>
+        (await Http.GetFromJsonAsync<T>(path, Json)) ?? throw new InvalidOperationException($"{path} returned null");
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

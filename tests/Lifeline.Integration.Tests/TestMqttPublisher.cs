@@ -1,0 +1,47 @@
+using System.Text;
+using Lifeline.Contracts.Mqtt;
+using Lifeline.Domain.Assets;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Lifeline.Integration.Tests;
+
+/// <summary>An MQTT device stand-in over a real socket.</summary>
+public sealed class TestMqttPublisher : IAsyncDisposable
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private long _seq;
+
+    public static async Task<TestMqttPublisher> ConnectAsync(int port)
+    {
+        var publisher = new TestMqttPublisher();
+        await publisher._client.ConnectAsync(new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port)
+            .WithClientId("test-device-" + Guid.NewGuid().ToString("N")[..8])
+            .Build());
+        return publisher;
+    }
+
+    public Task PublishAsync(Device device, string channel, object value, long? ts = null) =>
+        PublishRawAsync(MqttTopics.Telemetry(device.SiteId, device.Id), Encoding.UTF8.GetString(
+            TelemetryPayloadWriter.ToBytes(ts ?? TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), Interlocked.Increment(ref _seq), [new(channel, value)])));
+
+    public async Task PublishRawAsync(string topic, string payload)
+    {
+        var result = await _client.PublishStringAsync(topic, payload, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"publish to {topic} failed: {result.ReasonCode}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync();
+        }
+
+        _client.Dispose();
+    }
+}
