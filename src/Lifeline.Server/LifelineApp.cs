@@ -37,7 +37,10 @@ public static class LifelineApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Default document before routing, so "/" is served as index.html by the static asset endpoints.
         app.UseDefaultFiles();
+        app.UseRouting();
         if (File.Exists(StaticAssetsManifest))
         {
             app.MapStaticAssets();

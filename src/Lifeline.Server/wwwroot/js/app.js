@@ -53,7 +53,7 @@ function renderRow(a) {
     a.limit === null || a.limit === undefined ? '' : fmtValue(a.limit, a.unit),
     fmtTime(a.raisedAt) + (a.acknowledgedBy ? `<br><span class="muted">ack ${escapeHtml(a.acknowledgedBy)} ${fmtTime(a.acknowledgedAt)}</span>` : ''),
   ];
-  tr.innerHTML = cells.map(c => `<td>${c}</td>`).join('');
+  tr.innerHTML = cells.map((c, i) => `<td${i === 1 ? ' class="state"' : ''}>${c}</td>`).join('');
   const td = document.createElement('td');
   if (a.state === 'Unacknowledged' || a.state === 'ReturnedUnacknowledged') {
     const button = document.createElement('button');
@@ -102,7 +102,8 @@ async function refreshLive() {
     const sensors = await sync.fetchJson(`/api/sensors?device=${encodeURIComponent(selectedDevice)}`);
     document.getElementById('live-rows').replaceChildren(...sensors.map(s => {
       const tr = document.createElement('tr');
-      tr.innerHTML = `<td>${escapeHtml(s.channel)}</td><td>${s.value === null ? '–' : fmtValue(s.value, '')}</td>` +
+      const value = s.value === null ? '–' : s.kind === 'Boolean' ? (s.value >= 0.5 ? 'ON' : 'off') : fmtValue(s.value, '');
+      tr.innerHTML = `<td>${escapeHtml(s.channel)}</td><td>${value}</td>` +
         `<td>${escapeHtml(s.unit)}</td><td class="q-${s.quality}">${s.quality}</td><td>${fmtTime(s.timestamp)}</td>`;
       return tr;
     }));
