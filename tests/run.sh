@@ -20,8 +20,13 @@ fi
 
 results=artifacts/test-results
 rm -rf "$results"
-dotnet test Lifeline.sln -c Release --logger "trx" --results-directory "$results" "$@"
+# Build everything first (the benchmarks and the console simulator are not test projects, but must compile).
+dotnet build Lifeline.sln -c Release -warnaserror
 code=$?
+if [ "$code" -eq 0 ]; then
+  dotnet test Lifeline.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+  code=$?
+fi
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do

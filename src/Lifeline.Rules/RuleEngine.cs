@@ -9,7 +9,8 @@ namespace Lifeline.Rules;
 /// </summary>
 public sealed class RuleEngine
 {
-    private readonly Dictionary<string, ThresholdState[]> _bySensor = new(StringComparer.Ordinal);
+    // Keyed by device, then channel: the hot path looks readings up without building a sensor-id string.
+    private readonly Dictionary<string, Dictionary<string, ThresholdState[]>> _byDevice = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public RuleEngine(AssetRegistry registry)
@@ -18,6 +19,7 @@ public sealed class RuleEngine
         var rulesByType = registry.Rules.ToLookup(r => r.SensorType, StringComparer.Ordinal);
         foreach (var device in registry.Devices)
         {
+            var channels = new Dictionary<string, ThresholdState[]>(StringComparer.Ordinal);
             foreach (var channel in device.Channels)
             {
                 var states = rulesByType[channel.Type.Id]
@@ -26,13 +28,18 @@ public sealed class RuleEngine
                     .ToArray();
                 if (states.Length > 0)
                 {
-                    _bySensor[device.SensorId(channel.Name)] = states;
+                    channels[channel.Name] = states;
                 }
+            }
+
+            if (channels.Count > 0)
+            {
+                _byDevice[device.Id] = channels;
             }
         }
 
-        SensorsWithRules = _bySensor.Count;
-        RuleInstances = _bySensor.Values.Sum(s => s.Length);
+        SensorsWithRules = _byDevice.Values.Sum(c => c.Count);
+        RuleInstances = _byDevice.Values.Sum(c => c.Values.Sum(s => s.Length));
     }
 
     /// <summary>How many sensors have at least one rule.</summary>
@@ -45,7 +52,7 @@ public sealed class RuleEngine
     public void Evaluate(in Reading reading, DateTimeOffset now, List<RuleTransition> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (!_bySensor.TryGetValue(SensorIds.Of(reading.DeviceId, reading.Channel), out var states))
+        if (!_byDevice.TryGetValue(reading.DeviceId, out var channels) || !channels.TryGetValue(reading.Channel, out var states))
         {
             return;
         }
@@ -68,13 +75,16 @@ public sealed class RuleEngine
         ArgumentNullException.ThrowIfNull(output);
         lock (_gate)
         {
-            foreach (var states in _bySensor.Values)
+            foreach (var channels in _byDevice.Values)
             {
-                foreach (var state in states)
+                foreach (var states in channels.Values)
                 {
-                    if (state.IsPending && state.OnTime(now) is { } transition)
+                    foreach (var state in states)
                     {
-                        output.Add(transition);
+                        if (state.IsPending && state.OnTime(now) is { } transition)
+                        {
+                            output.Add(transition);
+                        }
                     }
                 }
             }

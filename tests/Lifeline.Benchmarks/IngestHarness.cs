@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
+
 using Lifeline.Contracts.Mqtt;
 using Lifeline.Domain.Assets;
 using Lifeline.Server;
@@ -29,7 +29,7 @@ public static class IngestHarness
     public static async Task<string> RunAsync(int messages, int repeats, int latencySamples)
     {
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"# Lifeline ingest benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"# Lifeline ingest benchmark ({TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC)");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; {messages:N0} device messages per run, {repeats} runs, medians; {Publishers} publishers × {InFlightPerPublisher} QoS 1 messages in flight.");
         report.AppendLine();
@@ -69,7 +69,7 @@ public static class IngestHarness
     private static List<Payload> BuildPayloads(AssetRegistry registry, int messages)
     {
         var devices = registry.Devices.Where(d => d.Location.CabinType is not null).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var list = new List<Payload>(messages);
         for (var i = 0; i < messages; i++)
         {
@@ -115,9 +115,18 @@ public static class IngestHarness
 
             return Task.CompletedTask;
         };
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("raw-counter").Build());
+        var disconnects = 0;
+        subscriber.DisconnectedAsync += _ =>
+        {
+            Interlocked.Increment(ref disconnects);
+            return Task.CompletedTask;
+        };
+
+        // The same session settings as the platform's ingestion client: persistent, QoS 1.
+        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("raw-counter")
+            .WithCleanStart(false).WithSessionExpiryInterval(600).Build());
         await subscriber.SubscribeAsync(MqttTopics.TelemetryFilter, MqttQualityOfServiceLevel.AtLeastOnce);
-        var seconds = await PublishAllAsync(port, payloads, done.Task);
+        var seconds = await PublishAllAsync(port, payloads, done.Task, () => $"raw subscriber received {Volatile.Read(ref received):N0} of {payloads.Count:N0}, disconnects {Volatile.Read(ref disconnects)}");
         if (embedded is not null)
         {
             await embedded.StopAsync(new MqttServerStopOptions());
@@ -150,7 +159,7 @@ public static class IngestHarness
             var processor = app.Services.GetRequiredService<TelemetryProcessor>();
             var start = processor.Processed;
             var done = WaitForAsync(() => processor.Processed - start >= readings);
-            var seconds = await PublishAllAsync(mqttPort, payloads, done);
+            var seconds = await PublishAllAsync(mqttPort, payloads, done, () => $"platform evaluated {processor.Processed - start:N0} of {readings:N0} readings");
             return payloads.Count / seconds;
         }
         finally
@@ -161,7 +170,7 @@ public static class IngestHarness
     }
 
     /// <summary>Publishes everything with bounded pipelining; returns seconds from the first publish until <paramref name="done"/>.</summary>
-    private static async Task<double> PublishAllAsync(int port, List<Payload> payloads, Task done)
+    private static async Task<double> PublishAllAsync(int port, List<Payload> payloads, Task done, Func<string> progress)
     {
         var clients = new List<IMqttClient>();
         for (var i = 0; i < Publishers; i++)
@@ -186,7 +195,15 @@ public static class IngestHarness
 
             await Task.WhenAll(pending);
         })));
-        await done.WaitAsync(TimeSpan.FromMinutes(5));
+        try
+        {
+            await done.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"not complete 60 s after the first publish: {progress()}");
+        }
+
         var seconds = stopwatch.Elapsed.TotalSeconds;
         foreach (var client in clients)
         {
@@ -211,7 +228,7 @@ public static class IngestHarness
         await app.StartAsync();
         try
         {
-            var arrivals = Channel.CreateUnbounded<(string SensorId, long At)>();
+            var arrivals = System.Threading.Channels.Channel.CreateUnbounded<(string SensorId, long At)>();
             await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{httpPort}/hubs/alarms").Build();
             hub.On<System.Text.Json.JsonElement>("AlarmChanged", e => arrivals.Writer.TryWrite((e.GetProperty("sensorId").GetString()!, Stopwatch.GetTimestamp())));
             await hub.StartAsync();
@@ -228,7 +245,7 @@ public static class IngestHarness
             foreach (var d in devices)
             {
                 var sensorId = d.SensorId("o2");
-                var body = TelemetryPayloadWriter.ToBytes(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1, [new("o2", 17.0)]);
+                var body = TelemetryPayloadWriter.ToBytes(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), 1, [new("o2", 17.0)]);
                 var sent = Stopwatch.GetTimestamp();
                 await device.PublishBinaryAsync(MqttTopics.Telemetry(d.SiteId, d.Id), body, MqttQualityOfServiceLevel.AtLeastOnce);
                 while (true)

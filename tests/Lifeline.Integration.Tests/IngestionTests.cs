@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Lifeline.Testing;
 
 namespace Lifeline.Integration.Tests;
@@ -68,6 +69,53 @@ public sealed class IngestionTests
     }
 
     [Fact]
+    public async Task MosquittoRestart_WhileSimulatorStreams_BothSidesReconnectAndReadingsFlowAgain()
+    {
+        // Arrange: the simulator streams one cabin's controllers through Mosquitto into the platform.
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var server = await LifelineServerHost.StartExternalAsync(
+            broker, "--Simulator:Enabled=true", "--Simulator:Devices:0=qingbao-rd-trunk-gas-", "--Simulator:ScenarioSet=none");
+        var processor = server.App.Services.GetRequiredService<Lifeline.Server.Pipeline.TelemetryProcessor>();
+        await WaitUntilAsync(() => processor.Processed > 200, "readings before the restart");
+
+        // Act
+        await broker.StopAsync();
+        await broker.RestartAsync();
+        await server.WaitForMqttAsync(connects: 2, TimeSpan.FromSeconds(30));
+        var afterReconnect = processor.Processed;
+
+        // Assert: the stream continues by itself, with no operator action on either side.
+        await WaitUntilAsync(() => processor.Processed > afterReconnect + 200, "readings after the restart");
+    }
+
+    [Fact]
+    public async Task PlatformRestart_MessagesPublishedWhileItWasDown_AreDeliveredExactlyOnce()
+    {
+        // Arrange: the platform's persistent session exists on the broker, then the platform stops.
+        await using var broker = await MosquittoBroker.StartAsync();
+        var clientId = "lifeline-restart-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await LifelineServerHost.StartExternalAsync(broker, $"--Mqtt:ClientId={clientId}");
+        var controller = first.GasCabinDevice(skip: 8);
+        await first.DisposeAsync();
+
+        // Act: a device keeps reporting while the platform is down; then the platform comes back.
+        await using (var device = await TestMqttPublisher.ConnectAsync(broker.Port))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await device.PublishAsync(controller, "temp", 30.0 + (i / 100.0));
+            }
+        }
+
+        await using var second = await LifelineServerHost.StartExternalAsync(broker, $"--Mqtt:ClientId={clientId}");
+
+        // Assert: the broker kept the session's queue; every reading arrives once.
+        await WaitForSensorValueAsync(second, controller.SensorId("temp"), 30.49);
+        var processor = second.App.Services.GetRequiredService<Lifeline.Server.Pipeline.TelemetryProcessor>();
+        processor.Processed.ShouldBe(50);
+    }
+
+    [Fact]
     public async Task DeviceStatus_OfflineMessage_MarksItsSensors()
     {
         await using var server = await LifelineServerHost.StartEmbeddedAsync();
@@ -80,6 +128,22 @@ public sealed class IngestionTests
 
         var sensor = await WaitForSensorAsync(server, controller.SensorId("o2"), s => s.GetProperty("quality").GetString() == "DeviceOffline");
         sensor.GetProperty("deviceOnline").GetBoolean().ShouldBeFalse();
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (!condition())
+            {
+                await Task.Delay(25, cts.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"timed out waiting for {what}");
+        }
     }
 
     internal static Task<JsonElement> WaitForSensorValueAsync(LifelineServerHost server, string sensorId, double value) =>

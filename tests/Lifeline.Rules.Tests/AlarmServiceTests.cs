@@ -91,6 +91,46 @@ public sealed class AlarmServiceTests
     }
 
     [Fact]
+    public void Snapshot_EachAlarmCarriesItsOwnLastTransition()
+    {
+        // Arrange: alarm 1 raised at T0 (seq 1), alarm 2 raised at T0+10 s (seq 2), alarm 1 acknowledged at T0+20 s (seq 3).
+        var sut = CreateSut();
+        sut.Apply(RaiseO2(device: Gas1));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        sut.Apply(Transition(RuleTransitionKind.Raised, Gas2, "o2", TestRegistry.O2LowL2, 17, T0.AddSeconds(10)));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        sut.Acknowledge("A000001", Operator);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        // Act
+        var snapshot = sut.Snapshot();
+
+        // Assert: not the global seq or the time of the call, but each alarm's own latest transition.
+        snapshot.Seq.ShouldBe(3);
+        var first = snapshot.Alarms.Single(a => a.Id == "A000001");
+        var second = snapshot.Alarms.Single(a => a.Id == "A000002");
+        first.Seq.ShouldBe(3);
+        first.ChangedAt.ShouldBe(T0.AddSeconds(20));
+        second.Seq.ShouldBe(2);
+        second.ChangedAt.ShouldBe(T0.AddSeconds(10));
+    }
+
+    [Fact]
+    public void Acknowledge_Again_ReturnsTheAlarmAsItsAcknowledgementPublishedIt()
+    {
+        var sut = CreateSut();
+        sut.Apply(RaiseO2());
+        var (_, acked) = sut.Acknowledge("A000001", Operator);
+        sut.Apply(RaiseO2(device: Gas2));
+
+        var (outcome, again) = sut.Acknowledge("A000001", "someone.else");
+
+        outcome.ShouldBe(AckOutcome.AlreadyAcknowledged);
+        again.ShouldBe(acked);
+        again!.AcknowledgedBy.ShouldBe(Operator);
+    }
+
+    [Fact]
     public void Apply_BooleanRule_HasNoLimit()
     {
         // Arrange
