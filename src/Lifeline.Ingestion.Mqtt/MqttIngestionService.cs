@@ -1,4 +1,3 @@
-using System.Text;
 using Lifeline.Contracts.Mqtt;
 using Lifeline.Domain.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +19,6 @@ public sealed partial class MqttIngestionService(
     IOptions<MqttOptions> options,
     TelemetryValidator validator,
     ITelemetrySink sink,
-    IngestionMetrics metrics,
     MqttConnectionState state,
     TimeProvider time,
     ILogger<MqttIngestionService> logger) : BackgroundService
@@ -179,27 +177,9 @@ public sealed partial class MqttIngestionService(
 
     private void OnStatus(string topic, System.Buffers.ReadOnlySequence<byte> payload)
     {
-        if (!MqttTopics.TryParse(topic, out _, out var deviceId, out _))
+        if (validator.ValidateStatus(topic, payload) is { } status)
         {
-            metrics.Reject(PayloadError.BadTopic, topic, "expected lifeline/{site}/{device}/status");
-            return;
-        }
-
-        var text = payload.Length <= 16 ? Encoding.UTF8.GetString(payload).Trim() : string.Empty;
-        switch (text)
-        {
-            case MqttTopics.Online:
-                sink.DeviceStatusChanged(deviceId, online: true, time.GetUtcNow());
-                break;
-            case MqttTopics.Offline:
-                sink.DeviceStatusChanged(deviceId, online: false, time.GetUtcNow());
-                break;
-            case "":
-                // An empty retained message clears the status; nothing to report.
-                break;
-            default:
-                metrics.Reject(PayloadError.MalformedJson, topic, "status must be 'online' or 'offline'");
-                break;
+            sink.DeviceStatusChanged(status.DeviceId, status.Online, time.GetUtcNow());
         }
     }
 

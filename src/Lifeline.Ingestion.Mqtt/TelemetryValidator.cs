@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using Lifeline.Contracts.Mqtt;
 using Lifeline.Domain.Assets;
 using Lifeline.Domain.Telemetry;
@@ -81,6 +82,39 @@ public sealed class TelemetryValidator(AssetRegistry registry, IOptions<Ingestio
 
         metrics.Accepted(readings.Count);
         return new TelemetryBatch(device.Id, readings, now);
+    }
+
+    /// <summary>
+    /// Checks a retained status message (<c>online</c> / <c>offline</c>, the device's last will) of a registry device.
+    /// An empty payload (a cleared retained message) is no status and no error.
+    /// </summary>
+    public (string DeviceId, bool Online)? ValidateStatus(string topic, ReadOnlySequence<byte> payload)
+    {
+        if (!MqttTopics.TryParse(topic, out var site, out var deviceId, out var kind) || kind != "status")
+        {
+            metrics.Reject(PayloadError.BadTopic, topic, "expected lifeline/{site}/{device}/status");
+            return null;
+        }
+
+        if (!registry.TryGetDevice(deviceId, out var device) || device.SiteId != site)
+        {
+            metrics.Reject(PayloadError.UnknownDevice, topic, $"no device '{deviceId}' on site '{site}' in the registry");
+            return null;
+        }
+
+        var text = payload.Length <= 16 ? Encoding.UTF8.GetString(payload).Trim() : "(too long)";
+        switch (text)
+        {
+            case MqttTopics.Online:
+                return (device.Id, true);
+            case MqttTopics.Offline:
+                return (device.Id, false);
+            case "":
+                return null;
+            default:
+                metrics.Reject(PayloadError.BadStatus, topic, $"status must be '{MqttTopics.Online}' or '{MqttTopics.Offline}', got '{text}'");
+                return null;
+        }
     }
 
     private static (PayloadError Reason, string Detail)? Check(Device device, TelemetryValue value)

@@ -28,6 +28,11 @@ catch (OptionsValidationException ex)
 
     return 2;
 }
+catch (DirectoryNotFoundException ex)
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: {ex.Message} (check --contentRoot and Assets:Path)");
+    return 2;
+}
 catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
 {
     await Console.Error.WriteLineAsync($"Lifeline cannot start: {ex.Message} (choose another port with --urls or Mqtt:Port)");

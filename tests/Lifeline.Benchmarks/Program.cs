@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Lifeline.Benchmarks;
 
 // dotnet run -c Release --project tests/Lifeline.Benchmarks -- ingest [messages] [repeats]   end-to-end harness → markdown report
+// dotnet run -c Release --project tests/Lifeline.Benchmarks -- latency                       alarm latency, idle and at city load
 // dotnet run -c Release --project tests/Lifeline.Benchmarks -- hot                           BenchmarkDotNet hot paths
 if (args.Length > 0 && args[0] == "ingest")
 {
@@ -16,11 +17,18 @@ if (args.Length > 0 && args[0] == "ingest")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "latency")
+{
+    var registry = Lifeline.Assets.AssetRegistryLoader.Load(Lifeline.Testing.RepositoryPaths.Seeds());
+    Console.WriteLine(await IngestHarness.LatencyReportAsync(registry, samples: 200));
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "hot")
 {
     BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
     return 0;
 }
 
-Console.Error.WriteLine("usage: Lifeline.Benchmarks ingest [messages] [repeats] | hot [BenchmarkDotNet options]");
+Console.Error.WriteLine("usage: Lifeline.Benchmarks ingest [messages] [repeats] | latency | hot [BenchmarkDotNet options]");
 return 2;

@@ -52,4 +52,7 @@ public enum PayloadError
 
     /// <summary>The timestamp is older than the allowed backfill window.</summary>
     TimestampTooOld,
+
+    /// <summary>A status message that is neither <c>online</c> nor <c>offline</c>.</summary>
+    BadStatus,
 }
