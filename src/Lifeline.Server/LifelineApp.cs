@@ -3,6 +3,7 @@ using Lifeline.Server.Endpoints;
 using Lifeline.Server.Health;
 using Lifeline.Server.Hubs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Lifeline.Server;
 
@@ -10,6 +11,18 @@ namespace Lifeline.Server;
 public static class LifelineApp
 {
     public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>
+    /// Binds and validates every options section now, so a bad value stops start-up with a clear message before
+    /// any service starts (and before the host logs its own failure).
+    /// </summary>
+    public static void ValidateConfiguration(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Mqtt.MqttOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Mqtt.IngestionOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Pipeline.PipelineOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
+    }
 
     private static string StaticAssetsManifest =>
         Path.Combine(AppContext.BaseDirectory, $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name}.staticwebassets.endpoints.json");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 try
 {
     var app = LifelineApp.Build(args);
+    LifelineApp.ValidateConfiguration(app.Services);
     await app.RunAsync();
     return 0;
 }
@@ -20,12 +21,17 @@ catch (AssetRegistryException ex)
 }
 catch (OptionsValidationException ex)
 {
-    await Console.Error.WriteLineAsync($"Lifeline cannot start: invalid configuration in section of {ex.OptionsType.Name}:");
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: invalid configuration ({ex.OptionsType.Name}):");
     foreach (var failure in ex.Failures)
     {
         await Console.Error.WriteLineAsync("  " + failure);
     }
 
+    return 2;
+}
+catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: invalid configuration: {ex.Message}");
     return 2;
 }
 catch (DirectoryNotFoundException ex)

@@ -34,6 +34,20 @@ public sealed class StartupTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Theory]
+    [InlineData("--Mqtt:Port=70000", "Lifeline cannot start: invalid configuration (MqttOptions):", "The field Port must be between 1 and 65535")]
+    [InlineData("--Mqtt:Mode=Sideways", "Lifeline cannot start: invalid configuration:", "'Sideways' at 'Mqtt:Mode'")]
+    [InlineData("--Pipeline:Capacity=1", "Lifeline cannot start: invalid configuration (PipelineOptions):", "Capacity")]
+    public async Task InvalidConfiguration_ExitsWithClearMessage_AndNoStackTrace(string argument, string headline, string detail)
+    {
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", typeof(LifelineApp).Assembly.Location, argument, $"--urls=http://127.0.0.1:{FreePort.Next()}");
+
+        exit.ShouldBe(2, stdout + stderr);
+        stderr.ShouldContain(headline);
+        stderr.ShouldContain(detail);
+        (stdout + stderr).ShouldNotContain("   at ");
+    }
+
     [Fact]
     public async Task UnclosedFlowMapping_IsReportedAsSyntaxError_NotACrash()
     {
