@@ -22,35 +22,15 @@ internal static class GasParser
         var nameZh = network?.Text("name_zh");
         var illustrative = network is null ? null : network.Has("illustrative") ? network.Boolean("illustrative") : false;
 
-        var items = map.Sequence("stations");
-        if (items is { Count: 0 })
-        {
-            map.Error("stations", "must list at least one station");
-            items = null;
-        }
-
-        var stations = new List<Station>();
-        var ok = items is not null;
-        var stationIds = new IdIndex("station");
-        foreach (var item in items ?? [])
-        {
-            var station = ParseStation(reader, item, id ?? "?", nameZh ?? "?", city, types, stationIds, devices);
-            if (station is null)
-            {
-                ok = false;
-            }
-            else
-            {
-                stations.Add(station);
-            }
-        }
+        var stations = StationList.Parse(map, (item, stationIds) => ParseStation(reader, item, id ?? "?", nameZh ?? "?", city, types, stationIds, devices));
+        var ok = stations is not null;
 
         if (!ok || !unique || id is null || name is null || nameZh is null || illustrative is null)
         {
             return null;
         }
 
-        return new Site(id, name, nameZh, SiteKind.GasNetwork, illustrative.Value, [], stations);
+        return new Site(id, name, nameZh, SiteKind.GasNetwork, illustrative.Value, [], stations!);
     }
 
     private static Station? ParseStation(YamlReader reader, YamlItem item, string siteId, string siteNameZh, CitySpec city, SensorTypeCatalog types, IdIndex stationIds, IdIndex devices)

@@ -53,35 +53,15 @@ internal static class PlantsParser
             ok = false;
         }
 
-        var stationItems = map.Sequence("stations");
-        if (stationItems is { Count: 0 })
-        {
-            map.Error("stations", "must list at least one station");
-            stationItems = null;
-        }
-
-        var stations = new List<Station>();
-        ok &= stationItems is not null;
-        var stationIds = new IdIndex("station");
-        foreach (var stationItem in stationItems ?? [])
-        {
-            var station = ParseStation(reader, stationItem, id ?? "?", nameZh ?? "?", city, types, stationIds, devices);
-            if (station is null)
-            {
-                ok = false;
-            }
-            else
-            {
-                stations.Add(station);
-            }
-        }
+        var stations = StationList.Parse(map, (stationItem, stationIds) => ParseStation(reader, stationItem, id ?? "?", nameZh ?? "?", city, types, stationIds, devices));
+        ok &= stations is not null;
 
         if (!ok || !unique || id is null || name is null || nameZh is null || illustrative is null)
         {
             return null;
         }
 
-        return new Site(id, name, nameZh, SiteKind.SewagePlant, illustrative.Value, [], stations);
+        return new Site(id, name, nameZh, SiteKind.SewagePlant, illustrative.Value, [], stations!);
     }
 
     private static Station? ParseStation(YamlReader reader, YamlItem item, string siteId, string siteNameZh, CitySpec city, SensorTypeCatalog types, IdIndex stationIds, IdIndex devices)
