@@ -47,13 +47,16 @@ public sealed class LifelineServerHost : IAsyncDisposable
     }
 
     /// <summary>Starts the server against an external broker (Mosquitto).</summary>
-    public static Task<LifelineServerHost> StartExternalAsync(MosquittoBroker broker, params string[] extra)
+    public static Task<LifelineServerHost> StartExternalAsync(MosquittoBroker broker, params string[] extra) =>
+        StartExternalAsync(broker, waitForConnection: true, extra);
+
+    public static Task<LifelineServerHost> StartExternalAsync(MosquittoBroker broker, bool waitForConnection, params string[] extra)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        return StartAsync(broker.Port, ["--Mqtt:Mode=External", $"--Mqtt:Host={MosquittoBroker.Host}", $"--Mqtt:Port={broker.Port}", "--Mqtt:MaxReconnectDelay=00:00:01", .. extra]);
+        return StartAsync(broker.Port, ["--Mqtt:Mode=External", $"--Mqtt:Host={MosquittoBroker.Host}", $"--Mqtt:Port={broker.Port}", "--Mqtt:MaxReconnectDelay=00:00:01", .. extra], waitForConnection);
     }
 
-    private static async Task<LifelineServerHost> StartAsync(int mqttPort, string[] args)
+    private static async Task<LifelineServerHost> StartAsync(int mqttPort, string[] args, bool waitForConnection = true)
     {
         var httpPort = FreePort.Next();
         var app = LifelineApp.Build([
@@ -64,7 +67,11 @@ public sealed class LifelineServerHost : IAsyncDisposable
             .. args]);
         await app.StartAsync();
         var host = new LifelineServerHost(app, new Uri($"http://127.0.0.1:{httpPort}"), mqttPort);
-        await host.WaitForMqttAsync(connects: 1);
+        if (waitForConnection)
+        {
+            await host.WaitForMqttAsync(connects: 1);
+        }
+
         return host;
     }
 

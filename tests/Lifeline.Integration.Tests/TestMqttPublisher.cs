@@ -12,13 +12,23 @@ public sealed class TestMqttPublisher : IAsyncDisposable
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private long _seq;
 
-    public static async Task<TestMqttPublisher> ConnectAsync(int port)
+    public static async Task<TestMqttPublisher> ConnectAsync(int port, string? user = null, string? password = null)
     {
         var publisher = new TestMqttPublisher();
-        await publisher._client.ConnectAsync(new MqttClientOptionsBuilder()
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
-            .WithClientId("test-device-" + Guid.NewGuid().ToString("N")[..8])
-            .Build());
+            .WithClientId("test-device-" + Guid.NewGuid().ToString("N")[..8]);
+        if (user is not null)
+        {
+            options = options.WithCredentials(user, password);
+        }
+
+        var result = await publisher._client.ConnectAsync(options.Build());
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"test device could not connect: {result.ResultCode}");
+        }
+
         return publisher;
     }
 

@@ -28,13 +28,32 @@ public sealed class MosquittoBroker : IAsyncDisposable
         Candidates.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Mosquitto is not installed (expected /usr/sbin/mosquitto): apt-get install mosquitto mosquitto-clients");
 
-    public static async Task<MosquittoBroker> StartAsync(int? port = null)
+    /// <summary>Starts a broker; with <paramref name="user"/> and <paramref name="password"/> it refuses anonymous clients.</summary>
+    public static async Task<MosquittoBroker> StartAsync(int? port = null, string? user = null, string? password = null)
     {
         var directory = Directory.CreateTempSubdirectory("lifeline-mosquitto-").FullName;
         var broker = new MosquittoBroker(port ?? FreePort.Next(), directory);
+        var access = "allow_anonymous true";
+        if (user is not null && password is not null)
+        {
+            var passwd = Path.Combine(directory, "passwd");
+            using var tool = Process.Start(new ProcessStartInfo("mosquitto_passwd", ["-b", "-c", passwd, user, password]) { UseShellExecute = false })
+                ?? throw new InvalidOperationException("mosquitto_passwd did not start");
+            await tool.WaitForExitAsync();
+
+            // Mosquitto started as root reads the password file after dropping to its own user.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+                File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
+            access = $"allow_anonymous false\npassword_file {passwd}";
+        }
+
         await File.WriteAllTextAsync(Path.Combine(directory, "mosquitto.conf"), $"""
             listener {broker.Port} 127.0.0.1
-            allow_anonymous true
+            {access}
             persistence false
             # Sized deliberately: the default 1000 drops QoS 1 messages for a subscriber that falls behind.
             max_queued_messages 1000000
