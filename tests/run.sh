@@ -35,6 +35,17 @@ for trx in "$results"/*.trx; do
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+# The console's JavaScript (alarm synchronisation by seq), with Node's built-in test runner.
+node_out=$(node --test tests/console/ 2>&1)
+node_code=$?
+echo "$node_out" | grep -E "^(not ok|# (tests|pass|fail))" || true
+p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' <<<"$node_out"); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' <<<"$node_out")
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [ "$node_code" -ne 0 ]; then
+  [ "$code" -eq 0 ] && code=$node_code
+  [ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
+fi
+
 if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1  # the build or a test host failed before any result was written
 fi

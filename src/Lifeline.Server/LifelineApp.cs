@@ -36,6 +36,7 @@ public static class LifelineApp
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddResponseCompression(o => o.MimeTypes = ["application/json", "application/problem+json", "text/javascript", "text/css", "text/html"]);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         builder.AddAssetRegistry();
@@ -48,6 +49,7 @@ public static class LifelineApp
         builder.AddSimulator();
 
         var app = builder.Build();
+        app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

@@ -92,14 +92,34 @@ async function acknowledge(id, button) {
 function selectDevice(deviceId) {
   selectedDevice = deviceId;
   document.getElementById('live-device').textContent = deviceId;
+  document.getElementById('watch-device').value = deviceId;
+  history.replaceState(null, '', `#device=${encodeURIComponent(deviceId)}`);
   refreshLive();
   render();
 }
 
+document.getElementById('watch-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const id = document.getElementById('watch-device').value.trim();
+  if (id) selectDevice(id);
+});
+
 async function refreshLive() {
   if (!selectedDevice) return;
+  const hint = document.getElementById('live-hint');
+  const response = await fetch(`/api/sensors?device=${encodeURIComponent(selectedDevice)}`, { cache: 'no-store' }).catch(() => null);
+  if (!response || !response.ok) {
+    // Never keep showing the previous device's values under a new name.
+    document.getElementById('live-rows').replaceChildren();
+    const problem = response ? await response.json().catch(() => ({})) : {};
+    hint.textContent = problem.detail || 'Live values unavailable: no connection to the server.';
+    hint.className = 'error';
+    return;
+  }
+  hint.textContent = 'Select an alarm, or enter a device id, to watch its values.';
+  hint.className = 'muted';
   try {
-    const sensors = await sync.fetchJson(`/api/sensors?device=${encodeURIComponent(selectedDevice)}`);
+    const sensors = await response.json();
     document.getElementById('live-rows').replaceChildren(...sensors.map(s => {
       const tr = document.createElement('tr');
       const value = s.value === null ? '–' : s.kind === 'Boolean' ? (s.value >= 0.5 ? 'ON' : 'off') : fmtValue(s.value, '');
@@ -114,22 +134,34 @@ async function refreshLive() {
 
 let lastReadings = null;
 async function refreshStats() {
+  const devices = document.getElementById('stat-devices');
+  const rate = document.getElementById('stat-rate');
   try {
-    const health = await sync.fetchJson('/health');
+    // /health answers 503 when unhealthy; its body is exactly what the operator needs to see then.
+    const response = await fetch('/health', { cache: 'no-store' });
+    const health = await response.json();
     const p = health.checks.pipeline.data;
-    document.getElementById('stat-devices').textContent = `devices ${p.devicesReporting}/${p.devices}`;
-    if (lastReadings) {
-      const rate = (p.readingsAccepted - lastReadings.count) / ((Date.now() - lastReadings.at) / 1000);
-      document.getElementById('stat-rate').textContent = `${Math.round(rate)} readings/s`;
+    const mqtt = health.checks.mqtt;
+    devices.textContent = `devices ${p.devicesReporting}/${p.devices}`;
+    if (mqtt.status !== 'Healthy') {
+      rate.textContent = 'broker disconnected: no telemetry';
+      rate.className = 'error';
+      rate.title = mqtt.data.lastError || mqtt.description;
+    } else if (lastReadings) {
+      const perSecond = (p.readingsAccepted - lastReadings.count) / ((Date.now() - lastReadings.at) / 1000);
+      rate.textContent = `${Math.round(perSecond)} readings/s`;
+      rate.className = '';
+      rate.title = 'readings accepted per second';
     }
     lastReadings = { count: p.readingsAccepted, at: Date.now() };
   } catch (e) {
-    document.getElementById('stat-rate').textContent = 'no data';
+    rate.textContent = 'no data';
+    rate.className = 'error';
   }
 }
 
 function setConnection(state) {
-  const labels = { up: 'live', wait: 'reconnecting…', down: 'disconnected' };
+  const labels = { up: 'server: live', wait: 'server: reconnecting…', down: 'server: disconnected' };
   connection.textContent = labels[state];
   connection.className = `conn conn-${state}`;
 }
@@ -156,6 +188,8 @@ async function start() {
 }
 
 start();
+const initial = new URLSearchParams(location.hash.slice(1)).get('device');
+if (initial) selectDevice(initial);
 setInterval(refreshLive, 2000);
 setInterval(refreshStats, 2000);
 refreshStats();
