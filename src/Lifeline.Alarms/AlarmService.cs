@@ -30,6 +30,12 @@ public sealed class AlarmService
         _log = new AlarmDto[changeLogCapacity];
     }
 
+    /// <summary>
+    /// Identifies this run of the service. Alarm state is held in memory, so after a restart seq starts again from 0:
+    /// a client that knows another epoch must reload instead of applying changes by seq.
+    /// </summary>
+    public string Epoch { get; } = Guid.NewGuid().ToString("N")[..16];
+
     /// <summary>The seq of the newest transition (0 before the first).</summary>
     public long Seq
     {
@@ -155,7 +161,7 @@ public sealed class AlarmService
                 .ThenByDescending(a => a.RaisedAt)
                 .Select(a => a.Last!)
                 .ToList();
-            return new AlarmSnapshot(_seq, alarms);
+            return new AlarmSnapshot(Epoch, _seq, alarms);
         }
     }
 
@@ -168,26 +174,30 @@ public sealed class AlarmService
         }
     }
 
-    /// <summary>The transitions with a seq greater than <paramref name="since"/>, oldest first.</summary>
-    public AlarmChanges GetChangesSince(long since, int max = 10_000)
+    /// <summary>
+    /// The transitions with a seq greater than <paramref name="since"/>, oldest first. Truncated (reload) when they are
+    /// no longer held, when <paramref name="epoch"/> names another run, or when <paramref name="since"/> lies ahead of
+    /// this run's seq (the caller saw a run that has since restarted).
+    /// </summary>
+    public AlarmChanges GetChangesSince(long since, string? epoch = null, int max = 10_000)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(since);
         lock (_gate)
         {
             var oldestHeld = Math.Max(1, _seq - _log.Length + 1);
-            if (since >= _seq)
+            if ((epoch is not null && epoch != Epoch) || since > _seq)
             {
-                return new AlarmChanges(_seq, false, []);
+                return new AlarmChanges(Epoch, _seq, true, []);
             }
 
-            if (since + 1 < oldestHeld)
+            if (since == _seq)
             {
-                return new AlarmChanges(_seq, true, []);
+                return new AlarmChanges(Epoch, _seq, false, []);
             }
 
-            if (_seq - since > max)
+            if (since + 1 < oldestHeld || _seq - since > max)
             {
-                return new AlarmChanges(_seq, true, []);
+                return new AlarmChanges(Epoch, _seq, true, []);
             }
 
             var changes = new List<AlarmDto>((int)(_seq - since));
@@ -196,7 +206,7 @@ public sealed class AlarmService
                 changes.Add(_log[s % _log.Length]);
             }
 
-            return new AlarmChanges(_seq, false, changes);
+            return new AlarmChanges(Epoch, _seq, false, changes);
         }
     }
 

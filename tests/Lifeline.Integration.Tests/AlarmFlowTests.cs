@@ -117,7 +117,9 @@ public sealed class AlarmFlowTests
         await device.PublishAsync(first, "o2", 20.9);
         await device.PublishAsync(second, "o2", 17.5);
         await watched.WaitForAsync(c => c.SensorId == second.SensorId("o2") && c.RuleId == "o2.low.l2", "second alarm");
-        var changesSince = await server.GetJsonAsync<AlarmChanges>($"/api/alarms/changes?since={lastSeen}");
+        var epoch = (await server.GetJsonAsync<AlarmSnapshot>("/api/alarms")).Epoch;
+        var changesSince = await server.GetJsonAsync<AlarmChanges>($"/api/alarms/changes?since={lastSeen}&epoch={epoch}");
+        var otherRun = await server.GetJsonAsync<AlarmChanges>($"/api/alarms/changes?since={lastSeen}&epoch=before-a-restart");
 
         // Assert: every transition after the last seq it saw, in order, none missing.
         changesSince.Truncated.ShouldBeFalse();
@@ -125,6 +127,8 @@ public sealed class AlarmFlowTests
         changesSince.Changes.ShouldContain(c => c.Id == seen.Id && c.State == "ReturnedUnacknowledged");
         changesSince.Changes.ShouldContain(c => c.SensorId == second.SensorId("o2") && c.State == "Unacknowledged");
         changesSince.Seq.ShouldBe(changesSince.Changes[^1].Seq);
+        otherRun.Truncated.ShouldBeTrue();
+        otherRun.Changes.ShouldBeEmpty();
     }
 
     [Fact]

@@ -555,22 +555,49 @@ public sealed class AlarmServiceTests
         result.Truncated.ShouldBeFalse();
     }
 
-    [Theory]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(1000)]
-    public void GetChangesSince_AtOrBeyondCurrentSeq_ReturnsEmpty(long since)
+    [Fact]
+    public void GetChangesSince_CurrentSeq_ReturnsEmpty()
     {
         // Arrange
         var sut = WithChanges(5);
 
         // Act
-        var result = sut.GetChangesSince(since);
+        var result = sut.GetChangesSince(5, sut.Epoch);
 
         // Assert
         result.Seq.ShouldBe(5);
+        result.Epoch.ShouldBe(sut.Epoch);
         result.Truncated.ShouldBeFalse();
         result.Changes.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(1000)]
+    public void GetChangesSince_BeyondCurrentSeq_IsTruncated_TheCallerSawARunThatRestarted(long since)
+    {
+        var sut = WithChanges(5);
+
+        var result = sut.GetChangesSince(since);
+
+        result.Seq.ShouldBe(5);
+        result.Truncated.ShouldBeTrue();
+        result.Changes.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void GetChangesSince_AnotherEpoch_IsTruncated_EvenWhenTheSeqWouldFit()
+    {
+        // A client that saw seq 2 of a previous run: this run also has seq 2 and more, but they are other alarms.
+        var sut = WithChanges(5);
+
+        var result = sut.GetChangesSince(2, "previous-run");
+
+        result.Truncated.ShouldBeTrue();
+        result.Changes.ShouldBeEmpty();
+        sut.GetChangesSince(2, sut.Epoch).Changes.Count.ShouldBe(3);
+        new AlarmService([], _time).Epoch.ShouldNotBe(sut.Epoch);
+        sut.Snapshot().Epoch.ShouldBe(sut.Epoch);
     }
 
     [Fact]

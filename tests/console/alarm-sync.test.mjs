@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { AlarmSync } from '../../src/Lifeline.Server/wwwroot/js/alarm-sync.js';
 
 class FakeServer {
-  constructor(keep = 1000) { this.log = []; this.alarms = new Map(); this.keep = keep; this.requests = []; }
+  constructor(keep = 1000) { this.log = []; this.alarms = new Map(); this.keep = keep; this.requests = []; this.epoch = 'e1'; }
   get seq() { return this.log.length; }
   change(id, state) {
     const dto = { seq: this.seq + 1, id, state };
@@ -15,10 +15,13 @@ class FakeServer {
   }
   async fetchJson(url) {
     this.requests.push(url);
-    if (url === '/api/alarms') return { seq: this.seq, alarms: [...this.alarms.values()] };
-    const since = Number(new URL(url, 'http://x').searchParams.get('since'));
-    if (this.seq - since > this.keep) return { seq: this.seq, truncated: true, changes: [] };
-    return { seq: this.seq, truncated: false, changes: this.log.slice(since) };
+    if (url === '/api/alarms') return { epoch: this.epoch, seq: this.seq, alarms: [...this.alarms.values()] };
+    const query = new URL(url, 'http://x').searchParams;
+    const since = Number(query.get('since'));
+    const epoch = query.get('epoch');
+    const truncated = (epoch !== null && epoch !== this.epoch) || since > this.seq || this.seq - since > this.keep;
+    if (truncated) return { epoch: this.epoch, seq: this.seq, truncated: true, changes: [] };
+    return { epoch: this.epoch, seq: this.seq, truncated: false, changes: this.log.slice(since) };
   }
 }
 
@@ -82,7 +85,7 @@ test('a gap in seq is filled from changes?since before the screen moves on', asy
   await sync.catchUp();
   assert.equal(sync.seq, 3);
   assert.deepEqual(ids(sync), ['A1', 'A2', 'A3']);
-  assert.ok(server.requests.includes('/api/alarms/changes?since=0'));
+  assert.ok(server.requests.includes('/api/alarms/changes?since=0&epoch=e1'));
 });
 
 test('after a reconnect, catchUp applies everything missed while away', async () => {
@@ -133,4 +136,26 @@ test('a push newer than what a running catch-up returned triggers another catch-
   while (sync.catchingUp) await sync.catchingUp;
   assert.equal(sync.seq, 4);
   assert.deepEqual(ids(sync), ['A1', 'A2', 'A3', 'A4']);
+});
+
+test('after a server restart (new epoch, seq from 0) the screen reloads instead of trusting old seqs', async () => {
+  const before = new FakeServer();
+  before.epoch = 'run-1';
+  for (let i = 1; i <= 6; i++) before.change(`OLD${i}`, 'Unacknowledged');
+  let server = before;
+  const sync = new AlarmSync({ fetchJson: url => server.fetchJson(url), onChange: () => {} });
+  sync.beginBuffering();
+  await sync.loadSnapshot();
+  assert.equal(sync.epoch, 'run-1');
+
+  // The server restarts: in-memory alarms are gone, a new epoch counts from 0 and is already past the old seq.
+  const after = new FakeServer();
+  after.epoch = 'run-2';
+  for (let i = 1; i <= 8; i++) after.change(`NEW${i}`, 'Unacknowledged');
+  server = after;
+  await sync.catchUp();                                       // what the page does on reconnect
+
+  assert.equal(sync.epoch, 'run-2');
+  assert.equal(sync.seq, 8);
+  assert.deepEqual(ids(sync), ['NEW1', 'NEW2', 'NEW3', 'NEW4', 'NEW5', 'NEW6', 'NEW7', 'NEW8']);
 });

@@ -13,7 +13,8 @@ public static class AlarmEndpoints
         // Active alarms, with the seq they are consistent with: apply pushed changes with a greater seq on top.
         group.MapGet("/", (AlarmService alarms) => TypedResults.Ok(alarms.Snapshot()));
 
-        group.MapGet("/changes", (string? since, AlarmService alarms) =>
+        // 'epoch' (from the snapshot) is optional; a client that sends it learns of a restart through truncated = true.
+        group.MapGet("/changes", (string? since, string? epoch, AlarmService alarms) =>
         {
             if (!long.TryParse(since, out var from) || from < 0)
             {
@@ -23,7 +24,7 @@ public static class AlarmEndpoints
                     statusCode: StatusCodes.Status400BadRequest);
             }
 
-            return TypedResults.Ok(alarms.GetChangesSince(from));
+            return TypedResults.Ok(alarms.GetChangesSince(from, string.IsNullOrEmpty(epoch) ? null : epoch));
         });
 
         group.MapPost("/{id}/ack", (string id, AckRequest? request, AlarmService alarms) =>

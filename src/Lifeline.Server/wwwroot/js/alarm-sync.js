@@ -6,6 +6,7 @@ export class AlarmSync {
     this.onChange = onChange;
     this.alarms = new Map();
     this.seq = 0;
+    this.epoch = null;
     this.buffer = null;
     this.catchingUp = null;
     this.highestSeen = 0;
@@ -19,6 +20,7 @@ export class AlarmSync {
     const snapshot = await this.fetchJson('/api/alarms');
     this.alarms = new Map(snapshot.alarms.map(a => [a.id, a]));
     this.seq = snapshot.seq;
+    this.epoch = snapshot.epoch;
     const buffered = this.buffer || [];
     this.buffer = null;
     buffered.filter(c => c.seq > this.seq).sort((a, b) => a.seq - b.seq).forEach(c => this.push(c));
@@ -51,7 +53,9 @@ export class AlarmSync {
   }
 
   async doCatchUp() {
-    const result = await this.fetchJson(`/api/alarms/changes?since=${this.seq}`);
+    // The epoch tells a restarted server (whose seq began again at 0) from the one the screen knew.
+    const epoch = this.epoch ? `&epoch=${encodeURIComponent(this.epoch)}` : '';
+    const result = await this.fetchJson(`/api/alarms/changes?since=${this.seq}${epoch}`);
     if (result.truncated) { this.beginBuffering(); await this.loadSnapshot(); return; }
     result.changes.filter(c => c.seq > this.seq).forEach(c => this.apply(c));
     this.onChange();
