@@ -8,6 +8,7 @@ const rows = document.getElementById('alarm-rows');
 const noAlarms = document.getElementById('no-alarms');
 const connection = document.getElementById('connection');
 let selectedDevice = null;
+let chosenByOperator = false;
 
 const sync = new AlarmSync({
   fetchJson: async (url) => {
@@ -35,7 +36,8 @@ function render() {
   noAlarms.hidden = alarms.length > 0;
   document.getElementById('stat-active').textContent = `${alarms.length} active`;
   document.getElementById('footer').textContent = `seq ${sync.seq}`;
-  if (!selectedDevice && alarms.length > 0) {
+  // Until the operator picks a device, the live panel follows the most urgent alarm.
+  if (!chosenByOperator && alarms.length > 0 && selectedDevice !== alarms[0].deviceId) {
     selectDevice(alarms[0].deviceId);
   }
 }
@@ -63,7 +65,7 @@ function renderRow(a) {
     td.append(button);
   }
   tr.append(td);
-  tr.addEventListener('click', () => selectDevice(a.deviceId));
+  tr.addEventListener('click', () => { chosenByOperator = true; selectDevice(a.deviceId); });
   return tr;
 }
 
@@ -101,7 +103,7 @@ function selectDevice(deviceId) {
 document.getElementById('watch-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const id = document.getElementById('watch-device').value.trim();
-  if (id) selectDevice(id);
+  if (id) { chosenByOperator = true; selectDevice(id); }
 });
 
 async function refreshLive() {
@@ -187,9 +189,27 @@ async function start() {
   }
 }
 
+// Device ids for the watch box; with nothing chosen yet, watch the first tunnel zone controller so the screen
+// shows live values from the start.
+async function loadDevices() {
+  try {
+    const assets = await sync.fetchJson('/api/assets');
+    const ids = [];
+    for (const site of assets.sites) {
+      for (const tunnel of site.tunnels) for (const cabin of tunnel.cabins) for (const zone of cabin.zones) for (const d of zone.devices) ids.push(d.id);
+      for (const station of site.stations) for (const d of station.devices) ids.push(d.id);
+    }
+    document.getElementById('device-ids').replaceChildren(...ids.map(id => Object.assign(document.createElement('option'), { value: id })));
+    if (!selectedDevice && ids.length > 0) selectDevice(ids[0]);
+  } catch (e) {
+    console.warn('device list', e);
+  }
+}
+
 start();
 const initial = new URLSearchParams(location.hash.slice(1)).get('device');
-if (initial) selectDevice(initial);
+if (initial) { chosenByOperator = true; selectDevice(initial); }
+loadDevices();
 setInterval(refreshLive, 2000);
 setInterval(refreshStats, 2000);
 refreshStats();
