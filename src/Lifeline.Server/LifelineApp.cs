@@ -21,7 +21,17 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Mqtt.MqttOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Mqtt.IngestionOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Pipeline.PipelineOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
+        var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
+        if (simulator.Enabled)
+        {
+            // Scenario targets are checked against the registry here, so a typo stops start-up with its reason.
+            var registry = services.GetRequiredService<Lifeline.Domain.Assets.AssetRegistry>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (!Lifeline.Simulation.SimulationPlan.TryCreate(registry, simulator, now, out _, out var errors))
+            {
+                throw new OptionsValidationException(Lifeline.Simulation.SimulatorOptions.SectionName, typeof(Lifeline.Simulation.SimulatorOptions), errors);
+            }
+        }
     }
 
     private static string StaticAssetsManifest =>

@@ -14,9 +14,20 @@ public static class ProcessRunner
         };
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-        await process.WaitForExitAsync(cts.Token);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never leave a server running behind a failed test.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not exit within 60 s; output: {await stdout} {await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -38,9 +38,13 @@ public sealed class StartupTests
     [InlineData("--Mqtt:Port=70000", "Lifeline cannot start: invalid configuration (MqttOptions):", "The field Port must be between 1 and 65535")]
     [InlineData("--Mqtt:Mode=Sideways", "Lifeline cannot start: invalid configuration:", "'Sideways' at 'Mqtt:Mode'")]
     [InlineData("--Pipeline:Capacity=1", "Lifeline cannot start: invalid configuration (PipelineOptions):", "Capacity")]
+    [InlineData("--Simulator:Scenarios:0=o2-depletion@no-such-zone+5s", "Lifeline cannot start: invalid configuration (SimulatorOptions):", "unknown target 'no-such-zone'")]
+    [InlineData("--Simulator:Scenarios:0=meteor@yongchang-rd-trunk-gas-z003", "Lifeline cannot start: invalid configuration (SimulatorOptions):", "unknown scenario 'meteor'")]
     public async Task InvalidConfiguration_ExitsWithClearMessage_AndNoStackTrace(string argument, string headline, string detail)
     {
-        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", typeof(LifelineApp).Assembly.Location, argument, $"--urls=http://127.0.0.1:{FreePort.Next()}");
+        // The argument under test comes last: later command-line values override earlier ones.
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", typeof(LifelineApp).Assembly.Location,
+            "--Simulator:Enabled=true", $"--Mqtt:Port={FreePort.Next()}", $"--urls=http://127.0.0.1:{FreePort.Next()}", $"--Assets:Path={RepositoryPaths.Seeds()}", argument);
 
         exit.ShouldBe(2, stdout + stderr);
         stderr.ShouldContain(headline);
