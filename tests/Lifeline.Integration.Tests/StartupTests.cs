@@ -10,12 +10,7 @@ public sealed class StartupTests
     public async Task BrokenRegistry_ExitsWithExactErrors_AndNoStackTrace()
     {
         // Arrange: a copy of the Baoshan registry with one tunnel given a negative length.
-        var dir = Directory.CreateTempSubdirectory("lifeline-badseeds-").FullName;
-        foreach (var file in Directory.GetFiles(RepositoryPaths.Seeds()))
-        {
-            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
-        }
-
+        var dir = CopyOfSeeds();
         var tunnels = Path.Combine(dir, "tunnels.yaml");
         var text = await File.ReadAllTextAsync(tunnels);
         var at = text.IndexOf("length_m: ", StringComparison.Ordinal) + "length_m: ".Length;
@@ -55,12 +50,7 @@ public sealed class StartupTests
     [Fact]
     public async Task UnclosedFlowMapping_IsReportedAsSyntaxError_NotACrash()
     {
-        var dir = Directory.CreateTempSubdirectory("lifeline-badseeds-").FullName;
-        foreach (var file in Directory.GetFiles(RepositoryPaths.Seeds()))
-        {
-            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
-        }
-
+        var dir = CopyOfSeeds();
         var tunnels = Path.Combine(dir, "tunnels.yaml");
         var text = await File.ReadAllTextAsync(tunnels);
         var at = text.IndexOf("length_m: ", StringComparison.Ordinal);
@@ -73,5 +63,16 @@ public sealed class StartupTests
         stderr.ShouldContain("YAML syntax error");
         stderr.ShouldNotContain("   at ");
         Directory.Delete(dir, recursive: true);
+    }
+
+    private static string CopyOfSeeds()
+    {
+        var dir = Directory.CreateTempSubdirectory("lifeline-badseeds-").FullName;
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Seeds()))
+        {
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+        }
+
+        return dir;
     }
 }
