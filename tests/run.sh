@@ -14,9 +14,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${missing[*]}"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+  installed=false
+  for attempt in 1 2 3; do
+    if $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+      installed=true; break
+    fi
+    echo "apt-get failed (attempt $attempt), retrying"; sleep 5
+  done
+  $installed || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
+
+# Fetch packages up front, with retries, so a passing network hiccup does not fail the build.
+retry() { for attempt in 1 2 3; do "$@" && return 0; echo "'$*' failed (attempt $attempt), retrying"; sleep 5; done; return 1; }
+retry dotnet restore Lifeline.sln >/dev/null || { echo "dotnet restore failed"; echo "0 passed, 1 failed"; exit 1; }
+[ -d src/Lifeline.Server/node_modules/@microsoft/signalr ] \
+  || retry bash -c 'cd src/Lifeline.Server && npm ci --no-audit --no-fund --loglevel=error' \
+  || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 
 results=artifacts/test-results
 rm -rf "$results"
