@@ -47,8 +47,7 @@ internal static class DeviceParser
             return null;
         }
 
-        var id = map.Name("id", SeedVocabulary.IdPattern(), SeedVocabulary.IdRule);
-        var unique = id is not null && devices.Claim(reader, map["id"], map.PathOf("id"), id);
+        var (id, unique) = devices.ReadAndClaim(reader, map);
         var model = map.Text("model");
         var interval = defaultInterval;
         if (map.Has("interval"))

@@ -41,8 +41,7 @@ internal static class GasParser
             return null;
         }
 
-        var local = map.Name("id", SeedVocabulary.IdPattern(), SeedVocabulary.IdRule);
-        var unique = local is not null && stationIds.Claim(reader, map["id"], map.PathOf("id"), local);
+        var (local, unique) = stationIds.ReadAndClaim(reader, map);
         var name = map.Text("name");
         var nameZh = map.Text("name_zh");
         var kind = map.Choice("kind", SeedVocabulary.GasStationKinds);

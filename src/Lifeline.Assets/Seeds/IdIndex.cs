@@ -17,6 +17,17 @@ internal sealed class IdIndex
 
     public bool Contains(string id) => _first.ContainsKey(id);
 
+    /// <summary>
+    /// Reads the entry's <c>id</c> (lower-case, dash-separated) and claims it; <c>Unique</c> is false when it is
+    /// missing, malformed or a duplicate (each reported).
+    /// </summary>
+    public (string? Id, bool Unique) ReadAndClaim(YamlReader reader, YamlMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var id = map.Name("id", SeedVocabulary.IdPattern(), SeedVocabulary.IdRule);
+        return (id, id is not null && Claim(reader, map["id"], map.PathOf("id"), id));
+    }
+
     /// <summary>Claims <paramref name="id"/>; reports a duplicate at <paramref name="path"/> and returns false.</summary>
     public bool Claim(YamlReader reader, YamlNode? at, string path, string id, string? firstPath = null)
     {

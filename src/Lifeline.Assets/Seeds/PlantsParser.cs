@@ -37,8 +37,7 @@ internal static class PlantsParser
             return null;
         }
 
-        var id = map.Name("id", SeedVocabulary.IdPattern(), SeedVocabulary.IdRule);
-        var unique = id is not null && sites.Claim(reader, map["id"], map.PathOf("id"), id);
+        var (id, unique) = sites.ReadAndClaim(reader, map);
         var name = map.Text("name");
         var nameZh = map.Text("name_zh");
         var illustrative = map.Has("illustrative") ? map.Boolean("illustrative") : false;
@@ -72,8 +71,7 @@ internal static class PlantsParser
             return null;
         }
 
-        var local = map.Name("id", SeedVocabulary.IdPattern(), SeedVocabulary.IdRule);
-        var unique = local is not null && stationIds.Claim(reader, map["id"], map.PathOf("id"), local);
+        var (local, unique) = stationIds.ReadAndClaim(reader, map);
         var name = map.Text("name");
         var nameZh = map.Text("name_zh");
         var kind = map.Choice("kind", SeedVocabulary.PlantStationKinds);

@@ -51,8 +51,7 @@ internal static class TunnelsParser
             return null;
         }
 
-        var id = map.Name("id", SeedVocabulary.IdPattern(), SeedVocabulary.IdRule);
-        var unique = id is not null && sites.Claim(reader, map["id"], map.PathOf("id"), id);
+        var (id, unique) = sites.ReadAndClaim(reader, map);
         var name = map.Text("name");
         var nameZh = map.Text("name_zh");
         var illustrative = map.Has("illustrative") ? map.Boolean("illustrative") : false;
