@@ -12,8 +12,10 @@ namespace Lifeline.Ingestion.Mqtt;
 
 /// <summary>
 /// The platform's MQTT client: a persistent QoS 1 session that reconnects with exponential backoff and jitter, a
-/// retained status topic with a last will, and a receive handler that validates each message, hands the readings
-/// to the pipeline and only then acknowledges the message to the broker. Nothing throws out of the handler.
+/// retained status topic with a last will, and a receive handler that validates each message and hands the readings
+/// to the sink. A message is acknowledged to the broker only once its readings are on disk (the sink's durable
+/// task), in the order the messages arrived; the handler does not wait for the disk, so one disk flush acknowledges
+/// many messages. Nothing throws out of the handler.
 /// </summary>
 public sealed partial class MqttIngestionService(
     IOptions<MqttOptions> options,
@@ -25,7 +27,10 @@ public sealed partial class MqttIngestionService(
 {
     private readonly MqttOptions _options = options.Value;
     private readonly SemaphoreSlim _disconnected = new(0);
+    private readonly System.Threading.Channels.Channel<PendingAck> _acks = System.Threading.Channels.Channel.CreateUnbounded<PendingAck>(
+        new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     private CancellationToken _stopping;
+    private long _ackFailures;
 
     private string StatusTopic => MqttTopics.PlatformStatus(_options.ClientId);
 
@@ -64,6 +69,7 @@ public sealed partial class MqttIngestionService(
             })
             .Build();
 
+        var acknowledging = AcknowledgeLoopAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -81,7 +87,41 @@ public sealed partial class MqttIngestionService(
         }
         finally
         {
+            _acks.Writer.TryComplete();
+            await acknowledging;
             await GoOfflineAsync(client);
+        }
+    }
+
+    /// <summary>Acknowledges messages in arrival order, each once its readings are durable.</summary>
+    private async Task AcknowledgeLoopAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var pending in _acks.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                await pending.Durable.WaitAsync(stoppingToken);
+            }
+#pragma warning disable CA1031 // Not durable (shutdown, log closed): leave it unacknowledged, the broker delivers it again.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                continue;
+            }
+
+            try
+            {
+                await pending.Message.AcknowledgeAsync(stoppingToken);
+            }
+#pragma warning disable CA1031 // The connection may be gone; the broker redelivers unacknowledged messages.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (Interlocked.Increment(ref _ackFailures) is var n && (n == 1 || n % 1000 == 0))
+                {
+                    Log.AckFailed(logger, pending.Message.ApplicationMessage.Topic, n, ex.Message);
+                }
+            }
         }
     }
 
@@ -133,9 +173,10 @@ public sealed partial class MqttIngestionService(
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        // Acknowledge only after the readings are in the pipeline: a crash before that makes the broker redeliver.
+        // Acknowledge only after the readings are on disk: a crash before that makes the broker redeliver.
         e.AutoAcknowledge = false;
         var topic = e.ApplicationMessage.Topic;
+        var durable = Task.CompletedTask;
         try
         {
             if (topic.EndsWith("/status", StringComparison.Ordinal))
@@ -147,7 +188,7 @@ public sealed partial class MqttIngestionService(
                 var batch = validator.Validate(topic, e.ApplicationMessage.Payload, _options.MaxPayloadBytes, _options.MaxBatch);
                 if (batch is not null)
                 {
-                    await sink.AcceptAsync(batch, _stopping);
+                    durable = await sink.AcceptAsync(batch, _stopping);
                 }
             }
         }
@@ -163,17 +204,11 @@ public sealed partial class MqttIngestionService(
             Log.HandlerFailed(logger, topic, ex);
         }
 
-        try
-        {
-            await e.AcknowledgeAsync(_stopping);
-        }
-#pragma warning disable CA1031 // The connection may be gone; the broker redelivers unacknowledged messages.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.AckFailed(logger, topic, ex.Message);
-        }
+        // Rejected and status messages are acknowledged too, in their turn: PUBACKs go out in arrival order.
+        _acks.Writer.TryWrite(new PendingAck(durable, e));
     }
+
+    private readonly record struct PendingAck(Task Durable, MqttApplicationMessageReceivedEventArgs Message);
 
     private void OnStatus(string topic, System.Buffers.ReadOnlySequence<byte> payload)
     {
@@ -224,8 +259,8 @@ public sealed partial class MqttIngestionService(
         [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Telemetry handler failed on {Topic}; message acknowledged and dropped")]
         public static partial void HandlerFailed(ILogger logger, string topic, Exception exception);
 
-        [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic}: {Error}")]
-        public static partial void AckFailed(ILogger logger, string topic, string error);
+        [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic} ({Count} such failures so far; the broker delivers them again): {Error}")]
+        public static partial void AckFailed(ILogger logger, string topic, long count, string error);
 
         [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Clean disconnect from the MQTT broker failed: {Error}")]
         public static partial void DisconnectFailed(ILogger logger, string error);

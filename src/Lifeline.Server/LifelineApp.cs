@@ -21,6 +21,10 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Mqtt.MqttOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Mqtt.IngestionOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Pipeline.PipelineOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Storage.Wal.WalOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Storage.Forwarding.ForwarderOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Storage.StorageAlarmOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Storage.History.HistoryOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -54,6 +58,7 @@ public static class LifelineApp
         builder.AddMqttIngestion();
         builder.AddRules();
         builder.AddAlarms();
+        builder.AddStorage();
         builder.AddLiveAlarms();
         builder.AddLifelineHealth();
         builder.AddSimulator();
@@ -78,6 +83,7 @@ public static class LifelineApp
 
         app.MapAlarmEndpoints();
         app.MapAssetEndpoints();
+        app.MapHistoryEndpoints();
         app.MapHub<AlarmHub>(AlarmHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
         return app;

@@ -7,7 +7,12 @@ using Lifeline.Server;
 using Lifeline.Server.Health;
 using Lifeline.Server.Hubs;
 using Lifeline.Server.Pipeline;
+using Lifeline.Server.Storage;
+using Lifeline.Storage.Forwarding;
+using Lifeline.Storage.History;
+using Lifeline.Storage.Wal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -39,7 +44,8 @@ public static class LifelineServerExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SensorStore>();
         builder.Services.AddSingleton<TelemetryPipeline>();
-        builder.Services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryPipeline>());
+        builder.Services.AddSingleton<DurableTelemetrySink>();
+        builder.Services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<DurableTelemetrySink>());
         builder.Services.AddSingleton<TelemetryProcessor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryProcessor>());
         return builder;
@@ -69,6 +75,45 @@ public static class LifelineServerExtensions
         builder.Services.AddSingleton<AlarmBroadcaster>();
         builder.Services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<AlarmBroadcaster>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlarmBroadcaster>());
+        return builder;
+    }
+
+    /// <summary>
+    /// The write-ahead log every reading and alarm event passes through; with <c>Influx:Url</c> set, the forwarder that
+    /// stores them in InfluxDB and the InfluxQL history; without, a rolling local log and an in-memory history window.
+    /// Plus the storage alarms and health.
+    /// </summary>
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<WalOptions>().BindConfiguration(WalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwarderOptions>().BindConfiguration(ForwarderOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageAlarmOptions>().BindConfiguration(StorageAlarmOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var contentRoot = builder.Environment.ContentRootPath;
+        var influxConfigured = StorageComposition.InfluxConfigured(builder.Configuration);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WalOptions>>().Value;
+            options.Path = Path.GetFullPath(Path.Combine(contentRoot, options.Path));
+            return WriteAheadLog.Open(options, influxConfigured, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WriteAheadLog>());
+        });
+        services.AddSingleton<IAlarmObserver, AlarmJournal>();
+        services.AddSingleton<StorageMetrics>();
+        services.AddSingleton<StorageAlarmMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageAlarmMonitor>());
+        if (influxConfigured)
+        {
+            StorageComposition.AddInfluxStorage(builder, contentRoot);
+        }
+        else
+        {
+            services.AddSingleton<MemorySensorHistory>();
+            services.AddSingleton<ISensorHistory>(sp => sp.GetRequiredService<MemorySensorHistory>());
+        }
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return builder;
     }
 

@@ -52,7 +52,8 @@ public sealed class BrokerSessionTests
         await observer.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("status-observer").Build());
         await observer.SubscribeAsync($"lifeline-platform/{clientId}/status", MqttQualityOfServiceLevel.AtLeastOnce);
         var info = new ProcessStartInfo("dotnet", [typeof(LifelineApp).Assembly.Location, "--Mqtt:Mode=External", "--Mqtt:Host=127.0.0.1",
-            $"--Mqtt:Port={broker.Port}", $"--Mqtt:ClientId={clientId}", $"--urls=http://127.0.0.1:{FreePort.Next()}", $"--Assets:Path={RepositoryPaths.Seeds()}"])
+            $"--Mqtt:Port={broker.Port}", $"--Mqtt:ClientId={clientId}", $"--urls=http://127.0.0.1:{FreePort.Next()}", $"--Assets:Path={RepositoryPaths.Seeds()}",
+            $"--Storage:Wal:Path={Path.Combine(Path.GetTempPath(), $"lifeline-wal-{Guid.NewGuid():N}")}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

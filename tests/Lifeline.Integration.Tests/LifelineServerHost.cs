@@ -18,8 +18,9 @@ public sealed class LifelineServerHost : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    private LifelineServerHost(WebApplication app, Uri baseAddress, int mqttPort)
+    private LifelineServerHost(WebApplication app, Uri baseAddress, int mqttPort, string dataDirectory)
     {
+        DataDirectory = dataDirectory;
         App = app;
         BaseAddress = baseAddress;
         MqttPort = mqttPort;
@@ -27,6 +28,9 @@ public sealed class LifelineServerHost : IAsyncDisposable
     }
 
     public WebApplication App { get; }
+
+    /// <summary>This host's own folder for the write-ahead log and rejected batches (deleted on dispose).</summary>
+    public string DataDirectory { get; }
 
     public Uri BaseAddress { get; }
 
@@ -38,6 +42,11 @@ public sealed class LifelineServerHost : IAsyncDisposable
     public AssetRegistry Registry => App.Services.GetRequiredService<AssetRegistry>();
 
     public MqttConnectionState MqttState => App.Services.GetRequiredService<MqttConnectionState>();
+
+    /// <summary>Pass <c>--data=&lt;folder&gt;</c> to reuse a data folder (a restart); it is then not deleted on dispose.</summary>
+    public const string DataArgument = "--data=";
+
+    private bool _ownsData = true;
 
     /// <summary>Starts the server with the embedded broker on a free port.</summary>
     public static Task<LifelineServerHost> StartEmbeddedAsync(params string[] extra)
@@ -59,14 +68,18 @@ public sealed class LifelineServerHost : IAsyncDisposable
     private static async Task<LifelineServerHost> StartAsync(int mqttPort, string[] args, bool waitForConnection = true)
     {
         var httpPort = FreePort.Next();
+        var data = args.FirstOrDefault(a => a.StartsWith(DataArgument, StringComparison.Ordinal))?[DataArgument.Length..]
+            ?? Directory.CreateTempSubdirectory("lifeline-data-").FullName;
         var app = LifelineApp.Build([
             $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
+            $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Mqtt:ClientId=lifeline-test-{Guid.NewGuid():N}",
             "--Logging:LogLevel:Default=Warning",
-            .. args]);
+            .. args.Where(a => !a.StartsWith(DataArgument, StringComparison.Ordinal))]);
         await app.StartAsync();
-        var host = new LifelineServerHost(app, new Uri($"http://127.0.0.1:{httpPort}"), mqttPort);
+        var host = new LifelineServerHost(app, new Uri($"http://127.0.0.1:{httpPort}"), mqttPort, data);
         if (waitForConnection)
         {
             await host.WaitForMqttAsync(connects: 1);
@@ -114,5 +127,18 @@ public sealed class LifelineServerHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        if (_ownsData)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
+
+    /// <summary>Keeps the data folder on dispose, for a restart with <see cref="DataArgument"/>.</summary>
+    public void KeepData() => _ownsData = false;
 }

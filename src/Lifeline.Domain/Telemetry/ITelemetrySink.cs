@@ -4,10 +4,11 @@ namespace Lifeline.Domain.Telemetry;
 public interface ITelemetrySink
 {
     /// <summary>
-    /// Accepts a batch. Completes once the batch is durably queued; waits (back-pressure) when the pipeline is full,
-    /// so the caller acknowledges its source only after this returns.
+    /// Accepts a batch. Returns once the batch is queued, waiting (back-pressure) while the pipeline or the
+    /// write-ahead log is full. The returned task completes when the batch is durable (on disk): the caller
+    /// acknowledges its source only then, so a crash before that makes the source deliver it again.
     /// </summary>
-    ValueTask AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken);
+    ValueTask<Task> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken);
 
     /// <summary>A device said it is online or offline (MQTT status topic or last will).</summary>
     void DeviceStatusChanged(string deviceId, bool online, DateTimeOffset at);

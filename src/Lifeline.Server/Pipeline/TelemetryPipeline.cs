@@ -8,7 +8,7 @@ namespace Lifeline.Server.Pipeline;
 /// The bounded queue between ingestion and rule evaluation. Full mode is Wait: a slow consumer slows the MQTT
 /// handler, which delays acknowledgements, so back-pressure reaches the broker instead of memory.
 /// </summary>
-public sealed class TelemetryPipeline : ITelemetrySink
+public sealed class TelemetryPipeline
 {
     /// <summary>A marker the timer puts in the queue so delays expire in the same order as readings are evaluated.</summary>
     internal static readonly TelemetryBatch Tick = new(string.Empty, [], default);
@@ -32,7 +32,8 @@ public sealed class TelemetryPipeline : ITelemetrySink
     /// <summary>Batches waiting for evaluation.</summary>
     public int Backlog => _channel.Reader.Count;
 
-    public ValueTask AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(batch, cancellationToken);
+    /// <summary>Queues a batch for evaluation, waiting while the queue is full.</summary>
+    public ValueTask EnqueueAsync(TelemetryBatch batch, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(batch, cancellationToken);
 
     public void DeviceStatusChanged(string deviceId, bool online, DateTimeOffset at) => _sensors.SetDeviceStatus(deviceId, online, at);
 

@@ -15,7 +15,8 @@ public sealed partial class TelemetryProcessor(
     AlarmService alarms,
     IOptions<PipelineOptions> options,
     TimeProvider time,
-    ILogger<TelemetryProcessor> logger) : BackgroundService
+    ILogger<TelemetryProcessor> logger,
+    Lifeline.Storage.History.MemorySensorHistory? memoryHistory = null) : BackgroundService
 {
     private long _processed;
 
@@ -46,6 +47,7 @@ public sealed partial class TelemetryProcessor(
                             foreach (var reading in batch.Readings)
                             {
                                 sensors.Update(reading, batch.ReceivedAt);
+                                memoryHistory?.Record(reading);
                                 rules.Evaluate(reading, now, transitions);
                             }
 

@@ -1,0 +1,11 @@
+namespace Lifeline.Storage.Wal;
+
+/// <summary>What a log record holds.</summary>
+public enum WalRecordKind : byte
+{
+    /// <summary>The accepted readings of one device message.</summary>
+    Telemetry = 1,
+
+    /// <summary>One alarm transition.</summary>
+    AlarmEvent = 2,
+}
