@@ -47,7 +47,7 @@ public static class TelemetryRecord
     {
         var reader = new SpanReader(source);
         var device = reader.String();
-        var receivedAt = new DateTimeOffset(reader.Int64(), TimeSpan.Zero);
+        var receivedAt = reader.Time();
         var count = reader.Int32();
         if (count < 0 || count > source.Length)
         {
@@ -59,9 +59,19 @@ public static class TelemetryRecord
         {
             var channel = reader.String();
             var value = reader.Double();
-            var timestamp = new DateTimeOffset(reader.Int64(), TimeSpan.Zero);
-            long? seq = reader.Byte() == 1 ? reader.Int64() : null;
+            var timestamp = reader.Time();
+            long? seq = reader.Byte() switch
+            {
+                0 => null,
+                1 => reader.Int64(),
+                var flag => throw new InvalidDataException($"telemetry record of device {device} has seq flag {flag}"),
+            };
             readings[i] = new Reading(device, channel, value, timestamp, seq);
+        }
+
+        if (reader.Remaining > 0)
+        {
+            throw new InvalidDataException($"telemetry record of device {device} has {reader.Remaining} bytes after its {count} readings");
         }
 
         return new TelemetryBatch(device, readings, receivedAt);
@@ -104,7 +114,20 @@ public static class TelemetryRecord
             return Encoding.UTF8.GetString(Take(length));
         }
 
+        public readonly int Remaining => _source.Length - _position;
+
         public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public DateTimeOffset Time()
+        {
+            var ticks = Int64();
+            if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                throw new InvalidDataException($"telemetry record holds a time of {ticks} ticks, out of range");
+            }
+
+            return new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
 
         public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 

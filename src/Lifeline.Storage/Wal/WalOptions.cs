@@ -33,6 +33,13 @@ public sealed class WalOptions
     /// </summary>
     public bool Fsync { get; set; } = true;
 
+    /// <summary>
+    /// Most bytes of records held in memory before they are on disk. While the disk cannot be written (or keep up),
+    /// appenders wait once this much is pending, instead of growing memory without bound.
+    /// </summary>
+    [Range(1024 * 1024, 1L << 30)]
+    public long MaxBufferedBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Largest single record accepted (a device batch is far smaller).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRecordBytes { get; set; } = 4 * 1024 * 1024;

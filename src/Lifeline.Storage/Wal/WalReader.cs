@@ -38,23 +38,28 @@ public sealed class WalReader : IDisposable
             if (_segment is null)
             {
                 _segment = _log.FindSegment(NextLsn);
+                Open();
                 if (_segment is null)
                 {
                     return false;
                 }
-
-                Open();
             }
 
-            var (readable, isSealed) = _log.Readable(_segment);
+            var (readable, isSealed, damaged) = _log.Readable(_segment);
             if (_position + WalFormat.RecordHeaderSize > readable)
             {
-                if (isSealed && !MoveNext())
+                if (!isSealed)
                 {
                     return false;
                 }
 
-                if (!isSealed)
+                if (damaged)
+                {
+                    // The rest of the file was found unreadable at start-up (and reported then).
+                    Skipped++;
+                }
+
+                if (!MoveNext())
                 {
                     return false;
                 }
@@ -124,14 +129,18 @@ public sealed class WalReader : IDisposable
         _file = null;
         _bufferLength = 0;
         _position = WalFormat.SegmentHeaderSize;
-        try
+        while (_segment is not null)
         {
-            _file = File.OpenHandle(_segment!.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
-        {
-            // Removed (stored or past retention) between lookup and open: look again.
-            _segment = null;
+            try
+            {
+                _file = File.OpenHandle(_segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                return;
+            }
+            catch (FileNotFoundException)
+            {
+                // Removed (stored or past retention) between lookup and open, or from outside: go on with the next one.
+                _segment = _log.NextSegment(_segment);
+            }
         }
     }
 
@@ -145,7 +154,7 @@ public sealed class WalReader : IDisposable
 
         _segment = next;
         Open();
-        return true;
+        return _segment is not null;
     }
 
     /// <summary>
@@ -155,7 +164,7 @@ public sealed class WalReader : IDisposable
     /// </summary>
     private bool Skip()
     {
-        var (_, isSealed) = _log.Readable(_segment!);
+        var (_, isSealed, _) = _log.Readable(_segment!);
         if (!isSealed)
         {
             _bufferLength = 0;

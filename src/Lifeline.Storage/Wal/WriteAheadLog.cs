@@ -43,6 +43,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private long _bufferedBytes;
     private string? _writeError;
     private DateTimeOffset? _writeErrorSince;
+    private bool _stopped;
 
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
@@ -128,9 +129,12 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         while (IsFull)
         {
             Task space;
+            Task durable;
             lock (_segmentsGate)
             {
+                ObjectDisposedException.ThrowIf(_stopped, this);
                 space = _spaceSignal.Task;
+                durable = _durableSignal.Task;
             }
 
             if (!IsFull)
@@ -138,7 +142,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                 break;
             }
 
-            await space.WaitAsync(cancellationToken);
+            await Task.WhenAny(space, durable).WaitAsync(cancellationToken);
         }
 
         return Append(kind, state, write);
@@ -201,8 +205,13 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
     }
 
-    /// <summary>True when a consumer exists and the unstored backlog fills <see cref="WalOptions.MaxBytes"/>: appenders wait.</summary>
-    public bool IsFull => HasConsumer && Interlocked.Read(ref _diskBytes) + Interlocked.Read(ref _bufferedBytes) >= _options.MaxBytes;
+    /// <summary>
+    /// Appenders wait: a consumer exists and the unstored backlog fills <see cref="WalOptions.MaxBytes"/>, or records not yet
+    /// on disk fill <see cref="WalOptions.MaxBufferedBytes"/> (the disk cannot be written, or cannot keep up).
+    /// </summary>
+    public bool IsFull =>
+        (HasConsumer && Interlocked.Read(ref _diskBytes) + Interlocked.Read(ref _bufferedBytes) >= _options.MaxBytes)
+        || Interlocked.Read(ref _bufferedBytes) >= _options.MaxBufferedBytes;
 
     /// <summary>Completes when a record newer than <paramref name="lsn"/> is on disk.</summary>
     public async Task WaitForDurableAsync(long lsn, CancellationToken cancellationToken)
@@ -217,6 +226,8 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                     return;
                 }
 
+                // Nothing more becomes durable once the log is closed.
+                ObjectDisposedException.ThrowIf(_stopped, this);
                 signal = _durableSignal.Task;
             }
 
@@ -331,6 +342,8 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         _stopping.Dispose();
         lock (_segmentsGate)
         {
+            // Wake the waiters; they see the log stopped (the signals stay set, so waiting again would spin).
+            _stopped = true;
             _durableSignal.TrySetResult();
             _spaceSignal.TrySetResult();
         }
@@ -359,21 +372,27 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
     }
 
-    /// <summary>The segment after <paramref name="segment"/>, or null while it is the newest.</summary>
+    /// <summary>
+    /// The segment after <paramref name="segment"/>, or null while it is the newest. A segment given up before its first
+    /// record was written is followed by the one started again under its name (same first LSN).
+    /// </summary>
     internal Segment? NextSegment(Segment segment)
     {
         lock (_segmentsGate)
         {
-            return _segments.FirstOrDefault(s => s.FirstLsn > segment.FirstLsn);
+            return _segments.FirstOrDefault(s => s != segment && s.FirstLsn >= segment.FirstLsn);
         }
     }
 
-    /// <summary>How many bytes of the segment are durable, and whether it will grow no more.</summary>
-    internal (long Length, bool Sealed) Readable(Segment segment)
+    /// <summary>
+    /// How many bytes of the segment are durable, whether it will grow no more, and whether the file holds unreadable
+    /// bytes after them (damage found at start-up).
+    /// </summary>
+    internal (long Length, bool Sealed, bool Damaged) Readable(Segment segment)
     {
         lock (_segmentsGate)
         {
-            return (segment.Length, segment != _current);
+            return (segment.Length, segment != _current, segment.FileBytes > segment.Length);
         }
     }
 
@@ -415,7 +434,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
 
         try
         {
-            await WriteDurablyAsync(buffer, first, last);
+            await WriteDurablyAsync(buffer, first);
         }
         catch (OperationCanceledException ex)
         {
@@ -454,23 +473,31 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         return count;
     }
 
-    private async Task WriteDurablyAsync(RecordBuffer buffer, long first, long last)
+    private async Task WriteDurablyAsync(RecordBuffer buffer, long first)
     {
         var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+        var offset = 0;
+        var lsn = first;
+        while (offset < buffer.Count)
         {
+            Stream? stream = null;
             long before = 0;
             try
             {
                 if (_current is null || _stream is null || _current.Length >= _options.SegmentBytes)
                 {
-                    Roll(first);
+                    Roll(lsn);
                 }
 
-                before = _stream!.Position;
-                _stream.Write(buffer.Written);
-                _stream.Flush();
-                if (_options.Fsync && _stream is FileStream file)
+                // Fill the segment up to its size and go on in the next one: a large group (a backlog built up while the
+                // disk failed) must not make one segment that a checkpoint cannot free while it is being written.
+                var (end, records) = Fit(buffer.Written, offset, _options.SegmentBytes - _current!.Length);
+                var bytes = end - offset;
+                stream = _stream!;
+                before = stream.Position;
+                stream.Write(buffer.Written[offset..end]);
+                stream.Flush();
+                if (_options.Fsync && stream is FileStream file)
                 {
                     file.Flush(flushToDisk: true);
                 }
@@ -478,12 +505,12 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                 var now = _time.GetUtcNow();
                 lock (_segmentsGate)
                 {
-                    _current!.Length += buffer.Count;
-                    _current.FileBytes += buffer.Count;
-                    _current.LastLsn = last;
+                    _current.Length += bytes;
+                    _current.FileBytes += bytes;
+                    _current.LastLsn = lsn + records - 1;
                     _current.FirstAppendedAt ??= now;
                     _current.LastAppendedAt = now;
-                    _diskBytes += buffer.Count;
+                    _diskBytes += bytes;
                     if (_writeError is not null)
                     {
                         Log.WriteRecovered(_logger, _writeError, (now - _writeErrorSince!.Value).TotalSeconds);
@@ -492,20 +519,25 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                     }
                 }
 
-                return;
+                offset = end;
+                lsn += records;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Cut whatever part reached the file so the next attempt does not leave a torn record behind it.
-                try
+                // Cut whatever part reached the file so the next attempt does not leave a torn record behind it. Nothing
+                // to cut when the failure came before the write (starting a new segment): the sealed one stays as it is.
+                if (stream is not null)
                 {
-                    _stream?.SetLength(before);
-                    _stream?.Seek(before, SeekOrigin.Begin);
-                }
-                catch (IOException)
-                {
-                    _stream?.Dispose();
-                    _stream = null;
+                    try
+                    {
+                        stream.SetLength(before);
+                        stream.Seek(before, SeekOrigin.Begin);
+                    }
+                    catch (IOException)
+                    {
+                        stream.Dispose();
+                        _stream = null;
+                    }
                 }
 
                 lock (_segmentsGate)
@@ -524,6 +556,24 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// The records from <paramref name="offset"/> on that go into a segment with <paramref name="room"/> bytes left
+    /// before its size is reached: at least one, and the one that reaches it. Returns where they end and how many they are.
+    /// </summary>
+    private static (int End, long Records) Fit(ReadOnlySpan<byte> records, int offset, long room)
+    {
+        var end = offset;
+        long count = 0;
+        do
+        {
+            end += WalFormat.RecordHeaderSize + WalFormat.ReadLength(records[end..]);
+            count++;
+        }
+        while (end < records.Length && end - offset < room);
+
+        return (end, count);
     }
 
     private void Roll(long firstLsn)
@@ -554,10 +604,19 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
 
         var stream = _createSegment(path);
-        Span<byte> header = stackalloc byte[WalFormat.SegmentHeaderSize];
-        WalFormat.WriteSegmentHeader(header, firstLsn);
-        stream.Write(header);
-        stream.Flush();
+        try
+        {
+            Span<byte> header = stackalloc byte[WalFormat.SegmentHeaderSize];
+            WalFormat.WriteSegmentHeader(header, firstLsn);
+            stream.Write(header);
+            stream.Flush();
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+
         _stream?.Dispose();
         _stream = stream;
         var segment = new Segment(firstLsn, path) { Length = WalFormat.SegmentHeaderSize, FileBytes = WalFormat.SegmentHeaderSize, LastLsn = firstLsn - 1 };
@@ -666,8 +725,9 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             if (scan.Records == 0)
             {
                 highestEmptyFirst = Math.Max(highestEmptyFirst, first);
-                if (scan.ValidLength <= WalFormat.SegmentHeaderSize)
+                if (scan.Damage is null && scan.ValidLength <= WalFormat.SegmentHeaderSize)
                 {
+                    // An empty segment of an earlier run. A damaged one is kept for inspection: its report says "skipped".
                     File.Delete(path);
                     continue;
                 }
