@@ -25,6 +25,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Storage.Forwarding.ForwarderOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Storage.StorageAlarmOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Storage.History.HistoryOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Influx.InfluxOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {

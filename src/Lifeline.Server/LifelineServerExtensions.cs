@@ -93,6 +93,7 @@ public static class LifelineServerExtensions
         services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var contentRoot = builder.Environment.ContentRootPath;
         var influxConfigured = StorageComposition.InfluxConfigured(builder.Configuration);
+        services.AddInflux(builder.Configuration);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WalOptions>>().Value;

@@ -1,3 +1,9 @@
+using Lifeline.Domain.Assets;
+using Lifeline.Storage.Forwarding;
+using Lifeline.Storage.History;
+using Lifeline.Storage.Schema;
+using Microsoft.Extensions.Options;
+
 namespace Lifeline.Server.Storage;
 
 /// <summary>The InfluxDB half of storage, registered when <c>Influx:Url</c> is set.</summary>
@@ -7,8 +13,12 @@ internal static class StorageComposition
 
     public static void AddInfluxStorage(IHostApplicationBuilder builder, string contentRoot)
     {
-        _ = builder;
-        _ = contentRoot;
-        throw new NotSupportedException("InfluxDB storage is being wired");
+        var services = builder.Services;
+        services.PostConfigure<ForwarderOptions>(o => o.RejectedPath = Path.GetFullPath(Path.Combine(contentRoot, o.RejectedPath)));
+        services.AddSingleton(sp => new PointSchema(sp.GetRequiredService<AssetRegistry>()));
+        services.AddSingleton<StorageForwarder>();
+        services.AddSingleton<IForwarderStatus>(sp => sp.GetRequiredService<StorageForwarder>());
+        services.AddHostedService(sp => sp.GetRequiredService<StorageForwarder>());
+        services.AddSingleton<ISensorHistory, InfluxSensorHistory>();
     }
 }
