@@ -17,4 +17,11 @@ public interface IInfluxWriter : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (never for a timeout).</exception>
     /// <exception cref="InvalidOperationException">No InfluxDB is configured (<see cref="InfluxOptions.IsConfigured"/>).</exception>
     Task WriteAsync(IReadOnlyList<PointData> points, CancellationToken ct);
+
+    /// <summary>
+    /// Writes <paramref name="count"/> points given as line protocol (one point per line, nanosecond timestamps) in one
+    /// request. For bulk paths that build their lines once per series instead of one <see cref="PointData"/> per point.
+    /// </summary>
+    /// <exception cref="InfluxWriteException">The write failed; <see cref="InfluxWriteException.Kind"/> says how.</exception>
+    Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct);
 }

@@ -66,6 +66,12 @@ internal sealed partial class InfluxV1Writer : IInfluxWriter
         }
     }
 
+    public Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lineProtocol);
+        return count == 0 ? Task.CompletedTask : PostAsync(lineProtocol, count, WritePrecision.Ns, ct);
+    }
+
     public void Dispose()
     {
         if (_ownsHttp)

@@ -61,6 +61,36 @@ internal sealed partial class InfluxV2Writer : IInfluxWriter
         }
     }
 
+    public async Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lineProtocol);
+        if (count == 0)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _writeApi.WriteRecordAsync(lineProtocol, InfluxDB.Client.Api.Domain.WritePrecision.Ns, _options.Bucket, _options.Org, timeout.Token);
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.Wrote(_logger, count, _failures.Target, elapsedMs);
+        }
+        catch (Exception e) when (e is HttpException or OperationCanceledException or HttpRequestException)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The InfluxDB write was cancelled.", e, ct);
+            }
+
+            var failure = Map(e, count);
+            Log.WriteFailed(_logger, failure.Kind, failure.Message);
+            throw failure;
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 
     /// <summary>

@@ -33,6 +33,8 @@ internal sealed class UnconfiguredInfluxWriter : IInfluxWriter
     public Task WriteAsync(IReadOnlyList<InfluxDB.Client.Writes.PointData> points, CancellationToken ct) =>
         throw new InvalidOperationException("No InfluxDB is configured (Influx:Url is empty): nothing can be written. Check InfluxOptions.IsConfigured before writing.");
 
+    public Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct) => WriteAsync([], ct);
+
     public void Dispose()
     {
     }

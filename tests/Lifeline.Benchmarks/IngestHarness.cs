@@ -82,9 +82,9 @@ public static class IngestHarness
         return report.ToString();
     }
 
-    private sealed record Payload(string Topic, byte[] Body, int Readings);
+    internal sealed record Payload(string Topic, byte[] Body, int Readings, Lifeline.Domain.Telemetry.TelemetryBatch Batch);
 
-    private static List<Payload> BuildPayloads(AssetRegistry registry, int messages)
+    internal static List<Payload> BuildPayloads(AssetRegistry registry, int messages)
     {
         var devices = registry.Devices.Where(d => d.Location.CabinType is not null).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
@@ -94,7 +94,12 @@ public static class IngestHarness
             var device = devices[i % devices.Count];
             // Normal values: no alarms, so the harness measures the steady-state path.
             var values = device.Channels.Select(c => new KeyValuePair<string, object>(c.Name, c.Kind == ChannelKind.Boolean ? false : NormalValue(c))).ToList();
-            list.Add(new Payload(MqttTopics.Telemetry(device.SiteId, device.Id), TelemetryPayloadWriter.ToBytes(now + i, i / devices.Count, values), values.Count));
+            var ts = DateTimeOffset.FromUnixTimeMilliseconds(now + i);
+            var batch = new Lifeline.Domain.Telemetry.TelemetryBatch(
+                device.Id,
+                values.Select(v => new Lifeline.Domain.Telemetry.Reading(device.Id, v.Key, v.Value is bool b ? (b ? 1 : 0) : (double)v.Value, ts, i / devices.Count)).ToList(),
+                ts);
+            list.Add(new Payload(MqttTopics.Telemetry(device.SiteId, device.Id), TelemetryPayloadWriter.ToBytes(now + i, i / devices.Count, values), values.Count, batch));
         }
 
         return list;
@@ -111,7 +116,7 @@ public static class IngestHarness
         _ => c.Min + ((c.Max - c.Min) * 0.3),
     };
 
-    private static async Task<double> RawBrokerAsync(string kind, List<Payload> payloads)
+    internal static async Task<double> RawBrokerAsync(string kind, List<Payload> payloads)
     {
         var port = FreePort.Next();
         await using var mosquitto = kind.StartsWith("Mosquitto", StringComparison.Ordinal) ? await MosquittoBroker.StartAsync(port) : null;
@@ -163,6 +168,7 @@ public static class IngestHarness
             $"--Mqtt:Mode={(mosquitto is null ? "Embedded" : "External")}",
             "--Mqtt:Host=127.0.0.1",
             $"--Mqtt:Port={mqttPort}",
+            $"--Storage:Wal:Path={TempWal()}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -188,7 +194,7 @@ public static class IngestHarness
     }
 
     /// <summary>Publishes everything with bounded pipelining; returns seconds from the first publish until <paramref name="done"/>.</summary>
-    private static async Task<double> PublishAllAsync(int port, List<Payload> payloads, Task done, Func<string> progress)
+    internal static async Task<double> PublishAllAsync(int port, List<Payload> payloads, Task done, Func<string> progress)
     {
         var clients = new List<IMqttClient>();
         for (var i = 0; i < Publishers; i++)
@@ -215,11 +221,11 @@ public static class IngestHarness
         })));
         try
         {
-            await done.WaitAsync(TimeSpan.FromSeconds(60));
+            await done.WaitAsync(TimeSpan.FromSeconds(180));
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"not complete 60 s after the first publish: {progress()}");
+            throw new TimeoutException($"not complete 180 s after the first publish: {progress()}");
         }
 
         var seconds = stopwatch.Elapsed.TotalSeconds;
@@ -241,6 +247,7 @@ public static class IngestHarness
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             "--Mqtt:Mode=Embedded",
             $"--Mqtt:Port={mqttPort}",
+            $"--Storage:Wal:Path={TempWal()}",
             "--Logging:LogLevel:Default=Warning",
             $"--Simulator:Enabled={cityLoad}",
             "--Simulator:ScenarioSet=none",
@@ -305,7 +312,7 @@ public static class IngestHarness
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
+    internal static async Task WaitForAsync(Func<bool> condition)
     {
         while (!condition())
         {
@@ -313,7 +320,10 @@ public static class IngestHarness
         }
     }
 
-    private static double Median(List<double> values) => Percentile(values.Order().ToList(), 0.5);
+    /// <summary>A fresh write-ahead log folder for one platform run.</summary>
+    internal static string TempWal() => Path.Combine(Path.GetTempPath(), $"lifeline-bench-wal-{Guid.NewGuid():N}");
+
+    internal static double Median(List<double> values) => Percentile(values.Order().ToList(), 0.5);
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

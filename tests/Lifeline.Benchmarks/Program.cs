@@ -4,6 +4,7 @@ using Lifeline.Benchmarks;
 // dotnet run -c Release --project tests/Lifeline.Benchmarks -- ingest [messages] [repeats]   end-to-end harness → markdown report
 // dotnet run -c Release --project tests/Lifeline.Benchmarks -- latency                       alarm latency, idle and at city load
 // dotnet run -c Release --project tests/Lifeline.Benchmarks -- hot                           BenchmarkDotNet hot paths
+// dotnet run -c Release --project tests/Lifeline.Benchmarks -- storage [messages] [repeats]  MQTT → WAL → InfluxDB, beside raw InfluxDB and broker
 if (args.Length > 0 && args[0] == "ingest")
 {
     var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
@@ -24,11 +25,24 @@ if (args.Length > 0 && args[0] == "latency")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "storage")
+{
+    var messages = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+    var repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    var report = await StorageHarness.RunAsync(messages, repeats);
+    var path = Path.Combine(Lifeline.Testing.RepositoryPaths.Root, "artifacts", "benchmarks", "storage.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllTextAsync(path, report);
+    Console.WriteLine(report);
+    Console.WriteLine($"report: {path}");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "hot")
 {
     BenchmarkRunner.Run<HotPathBenchmarks>(args: args[1..]);
     return 0;
 }
 
-Console.Error.WriteLine("usage: Lifeline.Benchmarks ingest [messages] [repeats] | latency | hot [BenchmarkDotNet options]");
+Console.Error.WriteLine("usage: Lifeline.Benchmarks ingest [messages] [repeats] | storage [messages] [repeats] | latency | hot [BenchmarkDotNet options]");
 return 2;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using InfluxDB.Client.Writes;
 using Lifeline.Influx;
 using Lifeline.Storage.Records;
 using Lifeline.Storage.Schema;
@@ -118,22 +117,22 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         await Task.Yield();
         await CheckConnectionAsync(stoppingToken);
         using var reader = _wal.OpenReader(_wal.CheckpointLsn + 1);
-        var points = new List<PointData>(_options.BatchSize);
+        var batch = new LineBatch();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                points.Clear();
-                var (last, oldest) = await FillAsync(reader, points, stoppingToken);
+                batch.Clear();
+                var (last, oldest) = await FillAsync(reader, batch, stoppingToken);
                 if (last == 0)
                 {
                     continue;
                 }
 
                 SetOldest(oldest);
-                if (points.Count > 0)
+                if (batch.Count > 0)
                 {
-                    await StoreAsync(points, last, stoppingToken);
+                    await StoreAsync(batch, last, stoppingToken);
                 }
 
                 _wal.Checkpoint(last);
@@ -149,18 +148,18 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
     }
 
     /// <summary>Reads records into a batch; returns the last LSN taken (0 when none) and the append time of the first.</summary>
-    private async Task<(long Last, DateTimeOffset? Oldest)> FillAsync(WalReader reader, List<PointData> points, CancellationToken cancellationToken)
+    private async Task<(long Last, DateTimeOffset? Oldest)> FillAsync(WalReader reader, LineBatch batch, CancellationToken cancellationToken)
     {
         long last = 0;
         DateTimeOffset? oldest = null;
         var lingerUntil = (DateTimeOffset?)null;
-        while (points.Count < _options.BatchSize)
+        while (batch.Count < _options.BatchSize)
         {
             if (reader.TryRead(out var record))
             {
                 oldest ??= record.AppendedAt;
                 last = record.Lsn;
-                Decode(record, points);
+                Decode(record, batch);
                 continue;
             }
 
@@ -192,17 +191,17 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         return (last, oldest);
     }
 
-    private void Decode(WalRecord record, List<PointData> points)
+    private void Decode(WalRecord record, LineBatch batch)
     {
         try
         {
             switch (record.Kind)
             {
                 case WalRecordKind.Telemetry:
-                    _schema.Map(TelemetryRecord.Read(record.Payload.Span), points);
+                    batch.Count += _schema.AppendLineProtocol(TelemetryRecord.Read(record.Payload.Span), batch.Lines);
                     break;
                 case WalRecordKind.AlarmEvent:
-                    points.Add(PointSchema.Map(AlarmEventRecord.Read(record.Payload.Span)));
+                    batch.Add(PointSchema.Map(AlarmEventRecord.Read(record.Payload.Span)).ToLineProtocol());
                     break;
             }
         }
@@ -213,8 +212,10 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         }
     }
 
-    private async Task StoreAsync(List<PointData> points, long last, CancellationToken cancellationToken)
+    private async Task StoreAsync(LineBatch batch, long last, CancellationToken cancellationToken)
     {
+        var lines = batch.Lines.ToString();
+        var count = batch.Count;
         while (true)
         {
             if (_lastCheck is not { Status: InfluxCheckStatus.Ok } && _time.GetUtcNow() - _lastCheckAt > TimeSpan.FromSeconds(10))
@@ -225,9 +226,9 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await _pipeline.ExecuteAsync(async ct => await _writer.WriteAsync(points, ct), cancellationToken);
+                await _pipeline.ExecuteAsync(async ct => await _writer.WriteLinesAsync(lines, count, ct), cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                _metrics.Written(points.Count, elapsed);
+                _metrics.Written(count, elapsed);
                 lock (_gate)
                 {
                     _status = _status with
@@ -235,7 +236,7 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
                         State = ForwarderState.Writing,
                         LastError = null,
                         LastSuccessAt = _time.GetUtcNow(),
-                        PointsWritten = _status.PointsWritten + points.Count,
+                        PointsWritten = _status.PointsWritten + count,
                         LastWriteMs = elapsed.TotalMilliseconds,
                         StoredLsn = last,
                     };
@@ -245,11 +246,11 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
             }
             catch (InfluxWriteException ex) when (ex.Kind == InfluxWriteFailure.Rejected)
             {
-                _metrics.Rejected(points.Count);
-                KeepRejected($"InfluxDB refused a batch of {points.Count} points (LSN up to {last}): {ex.Message}", string.Join('\n', points.Select(p => p.ToLineProtocol())));
+                _metrics.Rejected(count);
+                KeepRejected($"InfluxDB refused a batch of {count} points (LSN up to {last}): {ex.Message}", lines);
                 lock (_gate)
                 {
-                    _status = _status with { RejectedPoints = _status.RejectedPoints + points.Count, LastError = ex.Message };
+                    _status = _status with { RejectedPoints = _status.RejectedPoints + count, LastError = ex.Message };
                 }
 
                 return;
@@ -265,7 +266,7 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
                 }
 
                 var wait = ex is BrokenCircuitException broken && broken.RetryAfter is { } after ? after : _options.MaxRetryDelay;
-                Log.BatchWaiting(_logger, points.Count, wait.TotalSeconds, ex.Message);
+                Log.BatchWaiting(_logger, count, wait.TotalSeconds, ex.Message);
                 await Task.Delay(wait, _time, cancellationToken);
             }
         }
@@ -329,6 +330,31 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         catch (IOException ex)
         {
             Log.RejectedNotKept(_logger, reason, ex.Message);
+        }
+    }
+
+    /// <summary>Line protocol of one write request, and how many points it holds.</summary>
+    private sealed class LineBatch
+    {
+        public StringBuilder Lines { get; } = new(1 << 20);
+
+        public int Count { get; set; }
+
+        public void Add(string line)
+        {
+            if (Lines.Length > 0)
+            {
+                Lines.Append('\n');
+            }
+
+            Lines.Append(line);
+            Count++;
+        }
+
+        public void Clear()
+        {
+            Lines.Clear();
+            Count = 0;
         }
     }
 
