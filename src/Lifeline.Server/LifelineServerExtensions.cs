@@ -44,6 +44,7 @@ public static class LifelineServerExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SensorStore>();
         builder.Services.AddSingleton<TelemetryPipeline>();
+        builder.Services.AddSingleton<CommLossAlarms>();
         builder.Services.AddSingleton<DurableTelemetrySink>();
         builder.Services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<DurableTelemetrySink>());
         builder.Services.AddSingleton<TelemetryProcessor>();

@@ -128,6 +128,22 @@ public sealed class IngestionTests
 
         var sensor = await WaitForSensorAsync(server, controller.SensorId("o2"), s => s.GetProperty("quality").GetString() == "DeviceOffline");
         sensor.GetProperty("deviceOnline").GetBoolean().ShouldBeFalse();
+
+        // A comm-loss alarm on the device, which returns to normal (unacknowledged) when it is back online.
+        var (hub, changes) = await server.ConnectHubAsync();
+        await using (hub)
+        {
+            var snapshot = await server.GetJsonAsync<JsonElement>("/api/alarms");
+            var alarm = snapshot.GetProperty("alarms").EnumerateArray().Single(a => a.GetProperty("sensorId").GetString() == $"{controller.Id}.comm");
+            alarm.GetProperty("ruleId").GetString().ShouldBe("device.comm-loss");
+            alarm.GetProperty("kind").GetString().ShouldBe("comm loss");
+            alarm.GetProperty("state").GetString().ShouldBe("Unacknowledged");
+
+            await device.PublishRawAsync($"lifeline/{controller.SiteId}/{controller.Id}/status", "online");
+
+            var back = await changes.WaitForAsync(c => c.SensorId == $"{controller.Id}.comm", "the comm-loss alarm returning to normal");
+            back.State.ShouldBe("ReturnedUnacknowledged");
+        }
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition, string what)

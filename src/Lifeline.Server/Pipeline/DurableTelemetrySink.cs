@@ -9,7 +9,7 @@ namespace Lifeline.Server.Pipeline;
 /// at once (alarms do not wait for the disk); the caller acknowledges its source when the log says the batch is
 /// on disk.
 /// </summary>
-public sealed class DurableTelemetrySink(WriteAheadLog wal, TelemetryPipeline pipeline) : ITelemetrySink
+public sealed class DurableTelemetrySink(WriteAheadLog wal, TelemetryPipeline pipeline, CommLossAlarms commLoss) : ITelemetrySink
 {
     public async ValueTask<Task> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
@@ -18,5 +18,9 @@ public sealed class DurableTelemetrySink(WriteAheadLog wal, TelemetryPipeline pi
         return durable;
     }
 
-    public void DeviceStatusChanged(string deviceId, bool online, DateTimeOffset at) => pipeline.DeviceStatusChanged(deviceId, online, at);
+    public void DeviceStatusChanged(string deviceId, bool online, DateTimeOffset at)
+    {
+        pipeline.DeviceStatusChanged(deviceId, online, at);
+        commLoss.StatusChanged(deviceId, online, at);
+    }
 }
