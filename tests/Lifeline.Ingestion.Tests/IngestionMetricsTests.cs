@@ -3,6 +3,8 @@ using Lifeline.Ingestion.Mqtt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Ingestion.Tests;
 
 public sealed class IngestionMetricsTests

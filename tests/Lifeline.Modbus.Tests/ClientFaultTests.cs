@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Modbus.Tests;
 
 /// <summary>Our client against a scripted server that answers late, out of order, wrongly or with garbage.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Modbus.Tests;
 
 /// <summary>

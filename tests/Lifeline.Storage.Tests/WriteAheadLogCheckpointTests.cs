@@ -2,6 +2,8 @@ using Lifeline.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Storage.Tests;
 
 public sealed class WriteAheadLogCheckpointTests

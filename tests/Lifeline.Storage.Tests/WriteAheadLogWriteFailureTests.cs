@@ -1,6 +1,8 @@
 using Lifeline.Storage.Wal;
 using Microsoft.Extensions.Logging;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Storage.Tests;
 
 public sealed class WriteAheadLogWriteFailureTests

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Modbus.Ingestion.Tests.Support;
 
 /// <summary>Keeps every log entry for assertions.</summary>

@@ -3,6 +3,8 @@ using Lifeline.Ingestion.Modbus;
 using Lifeline.Ingestion.Modbus.Profiles;
 using Microsoft.Extensions.Options;
 
+using Lifeline.Testing;
+
 namespace Lifeline.Modbus.Ingestion.Tests.Support;
 
 /// <summary>The real <see cref="ModbusPollerService"/> over a plan loaded from YAML, feeding a <see cref="RecordingSink"/>.</summary>

@@ -3,7 +3,7 @@ using Lifeline.Domain.Assets;
 
 namespace Lifeline.Modbus.Ingestion.Tests.Support;
 
-/// <summary>A registry of PLCs at one plant station for poller tests: <c>plc-01</c>, <c>plc-02</c>, … of one model.</summary>
+/// <summary>A registry of PLCs at one plant station for poller tests: <c>{prefix}-01</c>, <c>{prefix}-02</c>, … of one model.</summary>
 internal static class PollerRegistry
 {
     public const string Model = "test-plc";
@@ -16,14 +16,14 @@ internal static class PollerRegistry
 
     public static readonly SensorType Flag = new("flag", "Flag", string.Empty, ChannelKind.Boolean, 0, 1, "test");
 
-    public static string DeviceId(int i) => $"plc-{i:D2}";
+    public static string DeviceId(string prefix, int i) => $"{prefix}-{i:D2}";
 
     /// <summary><paramref name="devices"/> devices of <see cref="Model"/>, each with the given channels, expected every second.</summary>
-    public static AssetRegistry Create(int devices, params (string Name, SensorType Type)[] channels)
+    public static AssetRegistry Create(string prefix, int devices, params (string Name, SensorType Type)[] channels)
     {
         var location = new AssetLocation { SiteId = "plant", SiteKind = SiteKind.SewagePlant, StationId = "plant-pumps", Description = "Test plant · pumps" };
         var list = Enumerable.Range(1, devices)
-            .Select(i => new Device(DeviceId(i), Model, location, channels.Select(c => new Channel(c.Name, c.Type, c.Type.Min, c.Type.Max)).ToList(), TimeSpan.FromSeconds(1)))
+            .Select(i => new Device(DeviceId(prefix, i), Model, location, channels.Select(c => new Channel(c.Name, c.Type, c.Type.Min, c.Type.Max)).ToList(), TimeSpan.FromSeconds(1)))
             .ToList();
         var station = new Station("plant-pumps", "plant", "Pumps", "泵房", "influent", list);
         var site = new Site("plant", "Test plant", "测试厂", SiteKind.SewagePlant, true, [], [station]);

@@ -10,6 +10,9 @@ internal sealed class RecordingSink : ITelemetrySink
     private readonly List<StatusChange> _statuses = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Record, then throw from both methods, as a broken pipeline would.</summary>
+    public bool Throws { get; set; }
+
     public ValueTask<Task> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -18,7 +21,7 @@ internal sealed class RecordingSink : ITelemetrySink
         }
 
         Signal();
-        return ValueTask.FromResult(Task.CompletedTask);
+        return Throws ? throw new InvalidOperationException("the pipeline is broken") : ValueTask.FromResult(Task.CompletedTask);
     }
 
     public void DeviceStatusChanged(string deviceId, bool online, DateTimeOffset at)
@@ -29,6 +32,10 @@ internal sealed class RecordingSink : ITelemetrySink
         }
 
         Signal();
+        if (Throws)
+        {
+            throw new InvalidOperationException("the pipeline is broken");
+        }
     }
 
     public IReadOnlyList<TelemetryBatch> Batches(string deviceId)

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Lifeline.Ingestion.Tests;
+namespace Lifeline.Testing;
 
-/// <summary>Keeps every formatted log line so tests can count and read them.</summary>
-internal sealed class CapturingLogger<T> : ILogger<T>
+/// <summary>Keeps every formatted log entry so tests can count and read them. Thread-safe.</summary>
+public class CapturingLogger : ILogger
 {
     private readonly List<(LogLevel Level, EventId EventId, string Message)> _entries = [];
     private readonly Lock _gate = new();
@@ -26,9 +26,13 @@ internal sealed class CapturingLogger<T> : ILogger<T>
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        ArgumentNullException.ThrowIfNull(formatter);
         lock (_gate)
         {
             _entries.Add((logLevel, eventId, formatter(state, exception)));
         }
     }
 }
+
+/// <summary>A <see cref="CapturingLogger"/> for a category type.</summary>
+public sealed class CapturingLogger<T> : CapturingLogger, ILogger<T>;
