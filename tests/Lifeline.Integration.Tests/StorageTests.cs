@@ -85,7 +85,19 @@ public sealed class StorageTests
         await publisher.PublishAsync(device, "o2", 19.0);
         await publisher.PublishAsync(device, "o2", 20.9);
 
-        await WaitUntilAsync(async () => await influx.CountAsync("lifeline", "alarm_events", "seq") >= 2, "two alarm events in InfluxDB");
+        await WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await influx.CountAsync("lifeline", "alarm_events", "seq") >= 2;
+                }
+                catch (InvalidOperationException)
+                {
+                    return false; // the forwarder has not created the database yet
+                }
+            },
+            "two alarm events in InfluxDB");
         using var document = await influx.QueryAsync("lifeline", $"SELECT \"alarm_id\", \"state\", \"priority\", \"kind\", \"zone\", \"value\" FROM \"alarm_events\" WHERE \"device\" = '{device.Id}'");
         var series = document.RootElement.GetProperty("results")[0].GetProperty("series")[0];
         var rows = series.GetProperty("values").EnumerateArray().ToList();

@@ -264,6 +264,11 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         }
 
         File.Move(temp, path, overwrite: true);
+        if (_options.Fsync)
+        {
+            DirectorySync.Sync(_directory);
+        }
+
         Volatile.Write(ref _checkpointLsn, lsn);
         RemoveSegments(s => s.LastLsn <= lsn, "stored");
     }
@@ -615,6 +620,12 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         {
             stream.Dispose();
             throw;
+        }
+
+        if (_options.Fsync)
+        {
+            // The new file's directory entry must be durable before records in it are acknowledged.
+            DirectorySync.Sync(_directory);
         }
 
         _stream?.Dispose();
