@@ -69,9 +69,6 @@ internal sealed partial class DevicePoller : IAsyncDisposable
     /// <summary>The device's connection, through which commands can later be queued.</summary>
     internal ModbusDeviceConnection Connection => _connection;
 
-    /// <summary>Read requests per poll of each group, after coalescing.</summary>
-    internal IReadOnlyDictionary<string, int> BlocksPerGroup => _groups.ToDictionary(g => g.Group.Name, g => g.Blocks.Count, StringComparer.Ordinal);
-
     /// <summary>Polls until <paramref name="stoppingToken"/> is cancelled; the first polls are due after <paramref name="startOffset"/>.</summary>
     public async Task RunAsync(TimeSpan startOffset, CancellationToken stoppingToken)
     {
@@ -105,12 +102,25 @@ internal sealed partial class DevicePoller : IAsyncDisposable
                         continue;
                     }
 
-                    await PollAsync(group, tracker, stoppingToken);
+                    try
+                    {
+                        await PollAsync(group, tracker, stoppingToken);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+#pragma warning disable CA1031 // The device's loop never ends on a fault of its own: the next tick polls again.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        if (_rateLimited.ShouldLog($"{DeviceId}/unexpected", out var hidden))
+                        {
+                            Log.Unexpected(_logger, ex, DeviceId, hidden);
+                        }
+                    }
 
-                    // Next tick on the group's grid strictly after now: a poll that overran skips ticks, never drifts.
-                    var now = _time.GetTimestamp();
-                    var steps = ((now - group.NextDue) / group.IntervalTicks) + 1;
-                    group.NextDue += steps * group.IntervalTicks;
+                    group.NextDue = PollGrid.Next(group.NextDue, _time.GetTimestamp(), group.IntervalTicks);
                 }
             }
         }
@@ -146,7 +156,6 @@ internal sealed partial class DevicePoller : IAsyncDisposable
                         schedule.Blocks.RemoveAt(i);
                         schedule.Blocks.InsertRange(i, split);
                         Log.BlockSplit(_logger, DeviceId, block.Table, block.Start, block.End - 1, split.Count);
-
                         i--;
                         continue;
                     }
@@ -184,8 +193,8 @@ internal sealed partial class DevicePoller : IAsyncDisposable
             if (tracker.Success(at) == CommTransition.Restored)
             {
                 _state.SetCommLoss(false, at);
-                _sink.DeviceStatusChanged(DeviceId, true, at);
-                if (_rateLimited.ShouldLog($"{DeviceId}/comm", out var suppressed))
+                ReportStatus(online: true, at);
+                if (_rateLimited.ShouldLog($"{DeviceId}/restored", out var suppressed))
                 {
                     Log.CommRestored(_logger, DeviceId, _config.Endpoint, suppressed);
                 }
@@ -196,13 +205,15 @@ internal sealed partial class DevicePoller : IAsyncDisposable
 
         var timeout = IsTimeout(failure);
         var reason = Reason(failure);
-        _state.PollFailed(reason, timeout);
+
+        // While the circuit is open the last real cause (timeout, refused connection) stays the one shown.
+        _state.PollFailed(failure is BrokenCircuitException ? null : reason, timeout);
         if (tracker.Failure(at) == CommTransition.Lost)
         {
             _state.SetCommLoss(true, at);
             _metrics.CommLoss(DeviceId);
-            _sink.DeviceStatusChanged(DeviceId, false, at);
-            if (_rateLimited.ShouldLog($"{DeviceId}/comm", out var suppressed))
+            ReportStatus(online: false, at);
+            if (_rateLimited.ShouldLog($"{DeviceId}/lost", out var suppressed))
             {
                 Log.CommLost(_logger, DeviceId, _config.Endpoint, _state.Snapshot().ConsecutiveFailures, reason, suppressed);
             }
@@ -221,7 +232,7 @@ internal sealed partial class DevicePoller : IAsyncDisposable
 
     private async Task ReadBlockAsync(ModbusReadBlock block, List<Reading> readings, CancellationToken stoppingToken)
     {
-        if (block.IsBitBlock())
+        if (block.IsBits)
         {
             var bits = await ExchangeAsync(
                 (client, unit, ct) => block.Table == ModbusTable.Coils
@@ -344,6 +355,23 @@ internal sealed partial class DevicePoller : IAsyncDisposable
         }
     }
 
+    private void ReportStatus(bool online, DateTimeOffset at)
+    {
+        try
+        {
+            _sink.DeviceStatusChanged(DeviceId, online, at);
+        }
+#pragma warning disable CA1031 // A failing sink must not stop this device's polling.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (_rateLimited.ShouldLog($"{DeviceId}/sink", out var suppressed))
+            {
+                Log.SinkFailed(_logger, DeviceId, ex.Message, suppressed);
+            }
+        }
+    }
+
     private void NotDurable(AggregateException? exception)
     {
         if (_rateLimited.ShouldLog($"{DeviceId}/durable", out var suppressed))
@@ -442,10 +470,10 @@ internal sealed partial class DevicePoller : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Modbus device {DeviceId} at {Endpoint}: communication lost after {Failures} failed polls ({Reason}); reported offline. {Suppressed} more communication changes since the last report")]
+        [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Modbus device {DeviceId} at {Endpoint}: communication lost after {Failures} failed polls ({Reason}); reported offline. {Suppressed} more losses since the last report")]
         public static partial void CommLost(ILogger logger, string deviceId, string endpoint, int failures, string reason, long suppressed);
 
-        [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Modbus device {DeviceId} at {Endpoint}: communication restored; reported online. {Suppressed} more communication changes since the last report")]
+        [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Modbus device {DeviceId} at {Endpoint}: communication restored; reported online. {Suppressed} more recoveries since the last report")]
         public static partial void CommRestored(ILogger logger, string deviceId, string endpoint, long suppressed);
 
         [LoggerMessage(EventId = 602, Level = LogLevel.Debug, Message = "Modbus device {DeviceId} at {Endpoint}: poll of group {Group} failed: {Reason} ({Suppressed} more since the last report)")]
@@ -460,19 +488,13 @@ internal sealed partial class DevicePoller : IAsyncDisposable
         [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Modbus device {DeviceId} refused {Table} {Start}..{Last}, which spans unused addresses: reading it as {Count} requests from now on")]
         public static partial void BlockSplit(ILogger logger, string deviceId, ModbusTable table, ushort start, int last, int count);
 
-        [LoggerMessage(EventId = 606, Level = LogLevel.Error, Message = "Modbus device {DeviceId}: the pipeline refused a batch: {Error} ({Suppressed} more since the last report)")]
+        [LoggerMessage(EventId = 606, Level = LogLevel.Error, Message = "Modbus device {DeviceId}: the pipeline refused a batch or a status change: {Error} ({Suppressed} more since the last report)")]
         public static partial void SinkFailed(ILogger logger, string deviceId, string error, long suppressed);
 
         [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "Modbus device {DeviceId}: a batch was not made durable: {Error} ({Suppressed} more since the last report)")]
         public static partial void NotDurable(ILogger logger, string deviceId, string error, long suppressed);
 
-        [LoggerMessage(EventId = 608, Level = LogLevel.Error, Message = "Modbus device {DeviceId}: unexpected failure of a poll ({Suppressed} more since the last report)")]
+        [LoggerMessage(EventId = 608, Level = LogLevel.Error, Message = "Modbus device {DeviceId}: unexpected failure while polling ({Suppressed} more since the last report)")]
         public static partial void Unexpected(ILogger logger, Exception exception, string deviceId, long suppressed);
     }
-}
-
-/// <summary>Helpers on read blocks for the poller.</summary>
-internal static class ModbusReadBlockExtensions
-{
-    public static bool IsBitBlock(this ModbusReadBlock block) => ModbusPoint.IsBitTable(block.Table);
 }

@@ -135,6 +135,11 @@ internal sealed class ModbusDeviceConnection : IAsyncDisposable
 
     private async Task DropAsync(ModbusTcpClient client)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _connecting.WaitAsync();
         try
         {

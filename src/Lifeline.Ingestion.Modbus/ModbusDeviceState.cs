@@ -72,14 +72,14 @@ public sealed class ModbusDeviceState
         }
     }
 
-    internal void PollFailed(string error, bool timeout)
+    internal void PollFailed(string? error, bool timeout)
     {
         lock (_lock)
         {
             _polls++;
             _failedPolls++;
             _consecutiveFailures++;
-            _lastError = error;
+            _lastError = error ?? _lastError;
             if (timeout)
             {
                 _timeouts++;

@@ -26,6 +26,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Storage.StorageAlarmOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Storage.History.HistoryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Influx.InfluxOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Modbus.ModbusOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -57,6 +58,7 @@ public static class LifelineApp
         builder.AddAssetRegistry();
         builder.AddTelemetryPipeline();
         builder.AddMqttIngestion();
+        builder.AddModbusIngestion();
         builder.AddRules();
         builder.AddAlarms();
         builder.AddStorage();

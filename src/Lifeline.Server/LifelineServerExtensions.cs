@@ -125,7 +125,8 @@ public static class LifelineServerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHealthChecks()
             .AddCheck<MqttHealthCheck>("mqtt")
-            .AddCheck<PipelineHealthCheck>("pipeline");
+            .AddCheck<PipelineHealthCheck>("pipeline")
+            .AddCheck<ModbusHealthCheck>("modbus");
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Lifeline.Testing;
 using Lifeline.Ingestion.Modbus;
 using Lifeline.Modbus.Ingestion.Tests.Support;
 using static Lifeline.Modbus.Ingestion.Tests.Support.PollerRegistry;

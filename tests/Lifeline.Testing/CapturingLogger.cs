@@ -19,6 +19,15 @@ public class CapturingLogger : ILogger
         }
     }
 
+    /// <summary>Entries with this event id whose message contains <paramref name="text"/>.</summary>
+    public int Count(int eventId, string text)
+    {
+        lock (_gate)
+        {
+            return _entries.Count(e => e.EventId.Id == eventId && e.Message.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 

@@ -297,7 +297,7 @@ public static class ModbusProfileLoader
                 type = map.Choice("type", Types);
                 if (bit && type is { } given && given != ModbusDataType.Bool)
                 {
-                    reader.Error(map["type"], map.PathOf("type"), $"a {tableName} holds one bit: type must be bool, got {Types.NameOf(given)}");
+                    reader.Error(map["type"], map.PathOf("type"), $"{A(tableName)} holds one bit: type must be bool, got {Types.NameOf(given)}");
                     ok = false;
                 }
             }
@@ -322,7 +322,7 @@ public static class ModbusProfileLoader
                 }
                 else if (flag)
                 {
-                    reader.Error(map["order"], map.PathOf("order"), bit ? $"order does not apply to a {tableName} (one bit)" : "order does not apply to type bool");
+                    reader.Error(map["order"], map.PathOf("order"), bit ? $"order does not apply to {A(tableName)} (one bit)" : "order does not apply to type bool");
                     ok = false;
                 }
                 else if (type is { } tt && ModbusRegisters.Count(tt) == 1 && o is ModbusByteOrder.CDAB or ModbusByteOrder.DCBA)
@@ -353,7 +353,7 @@ public static class ModbusProfileLoader
 
                 if (flag)
                 {
-                    reader.Error(map[key], map.PathOf(key), bit ? $"{key} does not apply to a {tableName} (one bit, read as 0 or 1)" : $"{key} does not apply to type bool (read as 0 or 1)");
+                    reader.Error(map[key], map.PathOf(key), bit ? $"{key} does not apply to {A(tableName)} (one bit, read as 0 or 1)" : $"{key} does not apply to type bool (read as 0 or 1)");
                     ok = false;
                 }
                 else if (key == "scale" && number == 0)
@@ -376,7 +376,7 @@ public static class ModbusProfileLoader
             ok &= writable is not null && optional is not null;
             if (writable == true && table is ModbusTable.DiscreteInputs or ModbusTable.InputRegisters)
             {
-                reader.Error(map["writable"], map.PathOf("writable"), $"a {tableName} is read-only: only coils and holding registers can be written");
+                reader.Error(map["writable"], map.PathOf("writable"), $"{A(tableName)} is read-only: only coils and holding registers can be written");
                 ok = false;
             }
 
@@ -469,7 +469,7 @@ public static class ModbusProfileLoader
 
         private static string? Mismatch(Channel channel, ModbusPoint point)
         {
-            var where = point.IsBit ? $"a {Tables.NameOf(point.Table)}" : $"{Types.NameOf(point.Format.DataType)} in a {Tables.NameOf(point.Table)}";
+            var where = point.IsBit ? A(Tables.NameOf(point.Table)) : $"{Types.NameOf(point.Format.DataType)} in {A(Tables.NameOf(point.Table))}";
             var type = channel.Type.Unit.Length > 0 ? $"{channel.Type.Id}, {channel.Type.Unit}" : channel.Type.Id;
             var flag = point.Format.DataType == ModbusDataType.Bool;
             if (channel.Kind == ChannelKind.Boolean && !flag)
@@ -662,6 +662,9 @@ public static class ModbusProfileLoader
         private static string Span(ModbusPoint p) => p.Width == 1
             ? p.Address.ToString(CultureInfo.InvariantCulture)
             : $"{p.Address}..{p.End - 1}";
+
+        /// <summary>The name with its indefinite article: "a coil", "an input_register".</summary>
+        private static string A(string name) => "aeiou".Contains(name[0], StringComparison.Ordinal) ? $"an {name}" : $"a {name}";
 
         private static string Few(List<string> ids) => ids.Count <= 3
             ? string.Join(", ", ids)

@@ -12,6 +12,9 @@ namespace Lifeline.Ingestion.Modbus.Profiles;
 /// <param name="Points">The values inside the block, by address.</param>
 public sealed record ModbusReadBlock(ModbusTable Table, ushort Start, int Count, IReadOnlyList<ModbusPoint> Points)
 {
+    /// <summary>Whether the block reads coils or discrete inputs (bits) rather than registers.</summary>
+    public bool IsBits => ModbusPoint.IsBitTable(Table);
+
     /// <summary>The address after the last one read.</summary>
     public int End => Start + Count;
 
