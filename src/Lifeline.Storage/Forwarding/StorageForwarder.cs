@@ -118,12 +118,23 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         await CheckConnectionAsync(stoppingToken);
         using var reader = _wal.OpenReader(_wal.CheckpointLsn + 1);
         var batch = new LineBatch();
+
+        // One batch is written while the next is read and encoded; checkpoints follow in order.
+        Task? storing = null;
+        long storingLast = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 batch.Clear();
-                var (last, oldest) = await FillAsync(reader, batch, stoppingToken);
+                var (last, oldest) = await FillAsync(reader, batch, storing, stoppingToken);
+                if (storing is not null)
+                {
+                    await storing;
+                    _wal.Checkpoint(storingLast);
+                    storing = null;
+                }
+
                 if (last == 0)
                 {
                     continue;
@@ -132,10 +143,15 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
                 SetOldest(oldest);
                 if (batch.Count > 0)
                 {
-                    await StoreAsync(batch, last, stoppingToken);
+                    // StoreAsync copies the lines before its first await, so the batch can be refilled at once.
+                    storing = StoreAsync(batch, last, stoppingToken);
+                    storingLast = last;
+                }
+                else
+                {
+                    _wal.Checkpoint(last);
                 }
 
-                _wal.Checkpoint(last);
                 if (reader.Skipped > 0)
                 {
                     _metrics.SkippedRegions(reader.Skipped);
@@ -147,8 +163,12 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         }
     }
 
-    /// <summary>Reads records into a batch; returns the last LSN taken (0 when none) and the append time of the first.</summary>
-    private async Task<(long Last, DateTimeOffset? Oldest)> FillAsync(WalReader reader, LineBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads records into a batch; returns the last LSN taken (0 when none) and the append time of the first. With
+    /// nothing to read it waits for new records, or until the write in flight (<paramref name="storing"/>) ends so its
+    /// checkpoint is not held back.
+    /// </summary>
+    private async Task<(long Last, DateTimeOffset? Oldest)> FillAsync(WalReader reader, LineBatch batch, Task? storing, CancellationToken cancellationToken)
     {
         long last = 0;
         DateTimeOffset? oldest = null;
@@ -165,6 +185,17 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
 
             if (last == 0)
             {
+                if (storing is not null)
+                {
+                    if (storing.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    await Task.WhenAny(_wal.WaitForDurableAsync(reader.NextLsn - 1, cancellationToken), storing);
+                    continue;
+                }
+
                 SetOldest(null);
                 await _wal.WaitForDurableAsync(reader.NextLsn - 1, cancellationToken);
                 continue;
