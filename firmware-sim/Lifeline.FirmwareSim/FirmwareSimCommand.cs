@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Lifeline.Assets;
 using Lifeline.Domain.Assets;
+using Lifeline.Ingestion.Modbus.Profiles;
 using Lifeline.Simulation;
+using Lifeline.Simulation.Modbus;
 using Lifeline.Simulation.Publishing;
 using Lifeline.Simulation.Scenarios;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +13,7 @@ namespace Lifeline.FirmwareSim;
 
 /// <summary>
 /// <c>lifeline-firmware-sim [--seeds DIR] [--host H] [--port N] [--seed N] [--rate R] [--devices PREFIX]...
-/// [--scenario SPEC]... [--scenario-set NAME] [--duration D] [--connections N]</c>
+/// [--scenario SPEC]... [--scenario-set NAME] [--duration D] [--connections N] [--modbus [--modbus-port-offset N]]</c>
 /// </summary>
 internal static class FirmwareSimCommand
 {
@@ -29,10 +31,12 @@ internal static class FirmwareSimCommand
         var scenarioSet = new Option<string?>("--scenario-set") { Description = "Scenario set from <seeds>/scenarios.yaml ('demo' when no --scenario is given; 'none' for no scenarios)" };
         var duration = new Option<string?>("--duration") { Description = $"Stop after this long ({DurationText.Examples}); default: until Ctrl+C" };
         var connections = new Option<int>("--connections") { Description = "MQTT connections the devices are spread over", DefaultValueFactory = _ => 4 };
+        var modbus = new Option<bool>("--modbus") { Description = $"Serve the devices of <seeds>/{ModbusProfileLoader.FileName} as Modbus TCP slaves on their endpoints (instead of MQTT)" };
+        var modbusPortOffset = new Option<int>("--modbus-port-offset") { Description = $"With --modbus: added to every port of {ModbusProfileLoader.FileName}", DefaultValueFactory = _ => 0 };
 
         var root = new RootCommand("Lifeline firmware simulator: publishes simulated telemetry of the city's devices over MQTT, with injected scenarios.")
         {
-            seeds, host, port, seed, rate, devices, scenario, scenarioSet, duration, connections,
+            seeds, host, port, seed, rate, devices, scenario, scenarioSet, duration, connections, modbus, modbusPortOffset,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -56,6 +60,8 @@ internal static class FirmwareSimCommand
                 Connections = result.GetValue(connections),
                 ScenarioSet = result.GetValue(scenarioSet),
             };
+            options.Modbus.Enabled = result.GetValue(modbus);
+            options.Modbus.PortOffset = result.GetValue(modbusPortOffset);
             foreach (var s in result.GetValue(scenario) ?? [])
             {
                 options.Scenarios.Add(s);
@@ -80,9 +86,10 @@ internal static class FirmwareSimCommand
 
     private static async Task<int> RunAsync(string? seedsOption, SimulatorOptions options, PublisherSettings settings, TimeSpan? runFor, CancellationToken cancellationToken)
     {
-        if (!(options.RatePerDevice > 0 && options.RatePerDevice <= 1000) || options.Connections < 1 || settings.Port is < 1 or > 65535)
+        if (!(options.RatePerDevice > 0 && options.RatePerDevice <= 1000) || options.Connections < 1 || settings.Port is < 1 or > 65535
+            || options.Modbus.PortOffset is < -65535 or > 65535)
         {
-            await Console.Error.WriteLineAsync("--rate must be in (0, 1000], --connections at least 1 and --port in 1–65535");
+            await Console.Error.WriteLineAsync("--rate must be in (0, 1000], --connections at least 1, --port in 1–65535 and --modbus-port-offset in ±65535");
             return ExitBadInput;
         }
 
@@ -129,14 +136,65 @@ internal static class FirmwareSimCommand
         using var stop = runFor is { } limit ? new CancellationTokenSource(limit, timeProvider) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
         var counters = new SimulatorCounters(timeProvider);
-        using var publisher = new TelemetryPublisher(plan.Devices, plan.Generator, settings, timeProvider, counters, NullLogger.Instance);
+        await using var farm = await StartModbusAsync(seedsDirectory, registry, plan, options, timeProvider, linked.Token);
+        var served = farm?.Slaves.Select(s => s.DeviceId).ToHashSet(StringComparer.Ordinal) ?? [];
+        var mqttDevices = plan.Devices.Where(d => !served.Contains(d.Id)).ToList();
+        using var publisher = mqttDevices.Count > 0 ? new TelemetryPublisher(mqttDevices, plan.Generator, settings, timeProvider, counters, NullLogger.Instance) : null;
         var header = string.Create(
             CultureInfo.InvariantCulture,
-            $"{registry.City}: {plan.Devices.Count} devices → mqtt://{settings.Host}:{settings.Port}, {options.RatePerDevice} msg/s each over {publisher.ClientIds.Count} connections, seed {options.Seed}");
-        var run = publisher.RunAsync(linked.Token);
+            $"{registry.City}: {mqttDevices.Count} devices → mqtt://{settings.Host}:{settings.Port}, {options.RatePerDevice} msg/s each over {publisher?.ClientIds.Count ?? 0} connections, seed {options.Seed}");
+        if (farm is not null)
+        {
+            header += string.Create(CultureInfo.InvariantCulture, $"; {farm.Slaves.Count(s => s.Serving)} Modbus TCP slaves");
+        }
+
+        var run = Task.WhenAll(publisher?.RunAsync(linked.Token) ?? Task.CompletedTask, farm?.RunAsync(linked.Token) ?? Task.CompletedTask);
         await ProgressDisplay.ShowAsync(header, plan, counters, run, timeProvider);
         await run;
         return 0;
+    }
+
+    /// <summary>With --modbus: the slaves of the simulated devices in modbus.yaml, started; every failure is printed.</summary>
+    private static async Task<ModbusSlaveFarm?> StartModbusAsync(string seedsDirectory, AssetRegistry registry, SimulationPlan plan, SimulatorOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (options.Modbus.Enabled != true)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(seedsDirectory, ModbusProfileLoader.FileName);
+        if (!ModbusSlaveFarm.TryLoadPlan(path, registry, plan.Devices, out var slaves, out var problems))
+        {
+            await Console.Error.WriteLineAsync($"--modbus: {path} cannot be used, every device publishes over MQTT:");
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync($"  {problem}");
+            }
+
+            return null;
+        }
+
+        if (slaves.Devices.Count == 0)
+        {
+            Console.WriteLine($"--modbus: none of the simulated devices is in {path}");
+            return null;
+        }
+
+        var farm = new ModbusSlaveFarm(slaves, plan.Generator, options.Modbus, timeProvider, NullLogger.Instance);
+        await farm.StartAsync(cancellationToken);
+        foreach (var slave in farm.Slaves)
+        {
+            if (slave.Serving)
+            {
+                Console.WriteLine($"modbus: {slave.DeviceId} on {slave.Listening} unit {slave.UnitId}");
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"modbus: {slave.DeviceId} ({slave.Endpoint}) is not served: {slave.Error}");
+            }
+        }
+
+        return farm;
     }
 
     /// <summary>The nearest <c>seeds/baoshan</c> in <paramref name="start"/> or a parent.</summary>

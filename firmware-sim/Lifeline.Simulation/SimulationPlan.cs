@@ -61,7 +61,7 @@ public sealed class SimulationPlan
         }
 
         var schedule = new ScenarioSchedule(scenarios);
-        plan = new SimulationPlan(devices, schedule, new SignalGenerator(registry, options.Seed, start, schedule), notes);
+        plan = new SimulationPlan(devices, schedule, new SignalGenerator(registry, options.Seed, start, schedule, options.VentilationTimeConstant), notes);
         return true;
     }
 

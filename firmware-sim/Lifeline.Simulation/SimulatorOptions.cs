@@ -1,3 +1,5 @@
+using Lifeline.Simulation.Modbus;
+
 namespace Lifeline.Simulation;
 
 /// <summary>The in-process device simulator (configuration section <c>Simulator</c>).</summary>
@@ -26,6 +28,12 @@ public sealed class SimulatorOptions
     /// <summary>QoS 1 publishes in flight over all connections. Default 256.</summary>
     public int MaxInFlight { get; set; } = 256;
 
+    /// <summary>
+    /// How fast a zone's running fans (started by a command over MQTT or Modbus) blow out a gas leak: the excess CH₄ over the
+    /// background decays by exp(−t_running / this). Default 60 s.
+    /// </summary>
+    public TimeSpan VentilationTimeConstant { get; set; } = Signals.SignalGenerator.DefaultVentilationTimeConstant;
+
     /// <summary>Scenario specs <c>name@target+offset[~duration]</c>, e.g. <c>o2-depletion@yongchang-rd-trunk-gas-z003+10s</c>.</summary>
     public IList<string> Scenarios { get; } = [];
 
@@ -44,4 +52,7 @@ public sealed class SimulatorOptions
 
     /// <summary>Simulate only devices whose id starts with one of these prefixes (e.g. <c>yongchang-rd</c>); empty means all.</summary>
     public IList<string> Devices { get; } = [];
+
+    /// <summary>The Modbus TCP slaves (section <c>Simulator:Modbus</c>): devices of <c>modbus.yaml</c> served over Modbus instead of MQTT.</summary>
+    public SimulatorModbusOptions Modbus { get; } = new();
 }

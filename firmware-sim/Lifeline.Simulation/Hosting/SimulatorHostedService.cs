@@ -1,4 +1,5 @@
 using Lifeline.Domain.Assets;
+using Lifeline.Simulation.Modbus;
 using Lifeline.Simulation.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Lifeline.Simulation.Hosting;
 
-/// <summary>Runs the telemetry publisher inside the host when <c>Simulator:Enabled</c> is true.</summary>
+/// <summary>
+/// Runs the simulator inside the host when <c>Simulator:Enabled</c> is true: the Modbus slaves for the devices of
+/// <c>modbus.yaml</c> when <c>Simulator:Modbus:Enabled</c>, and the MQTT publisher for every other device.
+/// </summary>
 internal sealed partial class SimulatorHostedService(
     AssetRegistry registry,
     IOptions<SimulatorOptions> options,
@@ -40,6 +44,23 @@ internal sealed partial class SimulatorHostedService(
             Log.Note(logger, note);
         }
 
+        var runs = new List<Task>();
+        await using var farm = CreateFarm(plan, settings.Modbus);
+        IReadOnlyList<Device> mqttDevices = plan.Devices;
+        if (farm is not null)
+        {
+            var served = farm.Slaves.Select(s => s.DeviceId).ToHashSet(StringComparer.Ordinal);
+            mqttDevices = plan.Devices.Where(d => !served.Contains(d.Id)).ToList();
+            await farm.StartAsync(stoppingToken);
+            runs.Add(farm.RunAsync(stoppingToken));
+        }
+
+        if (mqttDevices.Count == 0)
+        {
+            await Task.WhenAll(runs);
+            return;
+        }
+
         var publisherSettings = new PublisherSettings
         {
             Host = mqtt.Value.Host,
@@ -48,9 +69,28 @@ internal sealed partial class SimulatorHostedService(
             Connections = settings.Connections,
             MaxInFlight = settings.MaxInFlight,
         };
-        Log.Starting(logger, plan.Devices.Count, publisherSettings.Host, publisherSettings.Port, settings.RatePerDevice, settings.Seed, plan.Scenarios.Scenarios.Count);
-        using var publisher = new TelemetryPublisher(plan.Devices, plan.Generator, publisherSettings, timeProvider, counters, logger);
-        await publisher.RunAsync(stoppingToken);
+        Log.Starting(logger, mqttDevices.Count, publisherSettings.Host, publisherSettings.Port, settings.RatePerDevice, settings.Seed, plan.Scenarios.Scenarios.Count);
+        using var publisher = new TelemetryPublisher(mqttDevices, plan.Generator, publisherSettings, timeProvider, counters, logger);
+        runs.Add(publisher.RunAsync(stoppingToken));
+        await Task.WhenAll(runs);
+    }
+
+    /// <summary>The Modbus slaves of the simulated devices listed in modbus.yaml, or null when they are off or cannot be had.</summary>
+    private ModbusSlaveFarm? CreateFarm(SimulationPlan plan, SimulatorModbusOptions modbus)
+    {
+        if (modbus.Enabled != true || modbus.Path is not { } path)
+        {
+            return null;
+        }
+
+        if (!ModbusSlaveFarm.TryLoadPlan(path, registry, plan.Devices, out var slaves, out var problems))
+        {
+            // The simulator carries on: every device publishes over MQTT.
+            Log.ModbusUnavailable(logger, path, string.Join(Environment.NewLine + "  ", problems));
+            return null;
+        }
+
+        return slaves.Devices.Count == 0 ? null : new ModbusSlaveFarm(slaves, plan.Generator, modbus, timeProvider, logger);
     }
 
     private static partial class Log
@@ -63,5 +103,8 @@ internal sealed partial class SimulatorHostedService(
 
         [LoggerMessage(3, LogLevel.Information, "Simulator: {Note}")]
         public static partial void Note(ILogger logger, string note);
+
+        [LoggerMessage(4, LogLevel.Error, "Simulator: no Modbus slaves, every device publishes over MQTT: {Path} cannot be used:\n  {Problems}")]
+        public static partial void ModbusUnavailable(ILogger logger, string path, string problems);
     }
 }

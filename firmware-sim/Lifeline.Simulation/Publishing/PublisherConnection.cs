@@ -13,6 +13,9 @@ internal sealed partial class PublisherConnection : IDisposable
     /// <summary>The loop wakes at most this often; devices due within one quantum go out together.</summary>
     private static readonly TimeSpan Quantum = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Ignored commands are logged at most once per this interval per connection (the rest are counted).</summary>
+    private static readonly TimeSpan RejectLogInterval = TimeSpan.FromSeconds(10);
+
     private readonly int _number;
     private readonly SimulatedDevice[] _devices;
     private readonly PublishSchedule _schedule;
@@ -23,6 +26,10 @@ internal sealed partial class PublisherConnection : IDisposable
     private readonly ILogger _logger;
     private readonly int _capacity;
     private readonly SemaphoreSlim _inFlight;
+    private readonly Dictionary<string, SimulatedDevice> _byCommandTopic;
+    private readonly Lock _rejectLogLock = new();
+    private DateTimeOffset? _rejectLoggedAt;
+    private long _rejectsNotLogged;
 
     public PublisherConnection(int number, IReadOnlyList<SimulatedDevice> devices, PublishSchedule schedule, SignalGenerator generator, PublisherSettings settings, TimeProvider timeProvider, SimulatorCounters counters, ILogger logger)
     {
@@ -36,6 +43,7 @@ internal sealed partial class PublisherConnection : IDisposable
         _logger = logger;
         _capacity = Math.Max(1, settings.MaxInFlight / Math.Max(1, settings.Connections));
         _inFlight = new SemaphoreSlim(_capacity, _capacity);
+        _byCommandTopic = _devices.ToDictionary(d => d.CommandTopic, StringComparer.Ordinal);
     }
 
     public void Dispose() => _inFlight.Dispose();
@@ -49,9 +57,11 @@ internal sealed partial class PublisherConnection : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             using var client = new MqttClientFactory().CreateMqttClient();
+            client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
             try
             {
                 await ConnectAsync(client, cancellationToken);
+                await SubscribeCommandsAsync(client, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -127,6 +137,95 @@ internal sealed partial class PublisherConnection : IDisposable
         }
     }
 
+    /// <summary>Subscribes (QoS 1) to the command topic of every device of this connection.</summary>
+    private async Task SubscribeCommandsAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        if (_devices.Length == 0)
+        {
+            return;
+        }
+
+        var builder = new MqttClientSubscribeOptionsBuilder();
+        foreach (var device in _devices)
+        {
+            builder.WithTopicFilter(device.CommandTopic, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var result = await client.SubscribeAsync(builder.Build(), cancellationToken);
+        var refused = result.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
+        if (refused.Count > 0)
+        {
+            throw new InvalidOperationException($"broker refused {refused.Count} command subscription(s), e.g. {refused[0].TopicFilter.Topic}: {refused[0].ResultCode}");
+        }
+    }
+
+    /// <summary>Applies a command to the device's equipment state, effective from its next published reading on. Never throws.</summary>
+    private Task OnMessageReceivedAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        try
+        {
+            var message = e.ApplicationMessage;
+            if (!_byCommandTopic.TryGetValue(message.Topic, out var device))
+            {
+                Reject(message.Topic, "not a command topic of a device simulated on this connection");
+                return Task.CompletedTask;
+            }
+
+            var payload = message.Payload;
+            var bytes = payload.IsSingleSegment ? payload.FirstSpan : System.Buffers.BuffersExtensions.ToArray(payload);
+            if (!CommandPayload.TryParse(device.Device, bytes, out var commandId, out var entries, out var error))
+            {
+                Reject(message.Topic, error);
+                return Task.CompletedTask;
+            }
+
+            // From the next reading on: just after the last one sampled (never later than now).
+            var now = _timeProvider.GetUtcNow();
+            var effectiveAt = device.LastSampled is { } last && last + TimeSpan.FromTicks(1) < now ? last + TimeSpan.FromTicks(1) : now;
+            foreach (var entry in entries)
+            {
+                if (entry.Problem is not null || entry.Feedback is null)
+                {
+                    Reject(message.Topic, entry.Problem ?? entry.Point);
+                    continue;
+                }
+
+                _generator.Equipment.Command(device.Device.Id, entry.Feedback, entry.On ? 1 : 0, effectiveAt);
+                _counters.CommandApplied();
+                Log.Commanded(_logger, device.Device.Id, commandId ?? "-", entry.Point, entry.On, entry.Feedback);
+            }
+        }
+#pragma warning disable CA1031 // A bad command must never take the connection down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Reject(e.ApplicationMessage?.Topic ?? "?", ex.Message);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Reject(string topic, string reason)
+    {
+        var count = _counters.CommandRejected();
+        long suppressed;
+        lock (_rejectLogLock)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_rejectLoggedAt is { } at && now - at < RejectLogInterval)
+            {
+                _rejectsNotLogged++;
+                return;
+            }
+
+            _rejectLoggedAt = now;
+            suppressed = _rejectsNotLogged;
+            _rejectsNotLogged = 0;
+        }
+
+        Log.CommandIgnored(_logger, ClientId, topic, reason, suppressed, count);
+    }
+
     private async Task PublishStatusesAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
@@ -182,6 +281,8 @@ internal sealed partial class PublisherConnection : IDisposable
             await SendAsync(client, StatusMessage(device, online), telemetry: false, cancellationToken);
         }
 
+        // Commands received from now on take effect after this reading.
+        device.LastSampled = due;
         if (!online || _generator.Sample(device.Device, due) is not { } values)
         {
             return;
@@ -308,5 +409,11 @@ internal sealed partial class PublisherConnection : IDisposable
 
         [LoggerMessage(6, LogLevel.Debug, "Simulator connection {ClientId} did not stop cleanly: {Reason}")]
         public static partial void StopFailed(ILogger logger, string clientId, string reason);
+
+        [LoggerMessage(7, LogLevel.Information, "Simulated device {DeviceId}: command {CommandId} {Point} = {Value}; {Feedback} follows from the next reading")]
+        public static partial void Commanded(ILogger logger, string deviceId, string commandId, string point, bool value, string feedback);
+
+        [LoggerMessage(8, LogLevel.Warning, "Simulator connection {ClientId} ignored a command on {Topic}: {Reason} ({Suppressed} more ignored since the last warning, {Total} in all)")]
+        public static partial void CommandIgnored(ILogger logger, string clientId, string topic, string reason, long suppressed, long total);
     }
 }

@@ -9,6 +9,8 @@ public sealed class SimulatorCounters
     private readonly Lock _rateLock = new();
     private long _sent;
     private long _errors;
+    private long _commandsApplied;
+    private long _commandsRejected;
     private int _connected;
     private int _devices;
     private string? _lastError;
@@ -27,6 +29,12 @@ public sealed class SimulatorCounters
 
     public long Errors => Interlocked.Read(ref _errors);
 
+    /// <summary>Command values received over MQTT and applied to a simulated device's equipment.</summary>
+    public long CommandsApplied => Interlocked.Read(ref _commandsApplied);
+
+    /// <summary>Command messages or values received over MQTT and ignored (malformed, unknown device or channel).</summary>
+    public long CommandsRejected => Interlocked.Read(ref _commandsRejected);
+
     public int ConnectedClients => Volatile.Read(ref _connected);
 
     internal void MessageSent() => Interlocked.Increment(ref _sent);
@@ -36,6 +44,10 @@ public sealed class SimulatorCounters
         Interlocked.Increment(ref _errors);
         Volatile.Write(ref _lastError, message);
     }
+
+    internal void CommandApplied() => Interlocked.Increment(ref _commandsApplied);
+
+    internal long CommandRejected() => Interlocked.Increment(ref _commandsRejected);
 
     internal void Connected() => Interlocked.Increment(ref _connected);
 

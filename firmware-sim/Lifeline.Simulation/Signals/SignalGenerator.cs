@@ -14,19 +14,38 @@ public sealed class SignalGenerator
     /// <summary>Baoshan local time (UTC+8) drives the daily cycle.</summary>
     private const double LocalOffsetSeconds = 8 * 3600;
 
+    /// <summary>Default of <see cref="VentilationTimeConstant"/>.</summary>
+    public static readonly TimeSpan DefaultVentilationTimeConstant = TimeSpan.FromSeconds(60);
+
     private readonly AssetRegistry _registry;
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ChannelModel>> _models = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _stationKinds;
+    private readonly Dictionary<string, IReadOnlyList<string>> _zoneDevices;
 
-    public SignalGenerator(AssetRegistry registry, int seed, DateTimeOffset start, ScenarioSchedule? scenarios = null)
+    public SignalGenerator(AssetRegistry registry, int seed, DateTimeOffset start, ScenarioSchedule? scenarios = null, TimeSpan? ventilationTimeConstant = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;
         Seed = seed;
         Start = start;
         Scenarios = scenarios ?? ScenarioSchedule.Empty;
+        VentilationTimeConstant = ventilationTimeConstant ?? DefaultVentilationTimeConstant;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(VentilationTimeConstant, TimeSpan.Zero, nameof(ventilationTimeConstant));
         _stationKinds = registry.Sites.SelectMany(s => s.Stations).ToDictionary(s => s.Id, s => s.Kind, StringComparer.Ordinal);
+        _zoneDevices = registry.Devices
+            .Where(d => d.Location.ZoneId is not null)
+            .GroupBy(d => d.Location.ZoneId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(d => d.Id).ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// While a fan of the zone runs on command, a gas leak's excess over the background decays by exp(−t_running / this),
+    /// t_running counting from the start of the leak's effect on the channel.
+    /// </summary>
+    public TimeSpan VentilationTimeConstant { get; }
+
+    /// <summary>The commanded state of the devices' equipment (fans, pumps): inputs of the simulation, shared by every transport.</summary>
+    public EquipmentState Equipment { get; } = new();
 
     public int Seed { get; }
 
@@ -76,6 +95,12 @@ public sealed class SignalGenerator
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(channel);
         var model = ModelsOf(device)[channel.Name];
+        if (Equipment.TryGetCommanded(device.Id, channel.Name, time, out var commanded))
+        {
+            // The equipment obeys its last command (fan1_cmd → fan1_run).
+            return channel.Kind == ChannelKind.Boolean ? (commanded >= 0.5 ? 1 : 0) : Math.Clamp(commanded, channel.Min, channel.Max);
+        }
+
         return channel.Kind == ChannelKind.Boolean ? (BooleanValue(device, model, time) ? 1 : 0) : AnalogValue(device, model, time, applyStuck: true);
     }
 
@@ -112,7 +137,9 @@ public sealed class SignalGenerator
             value = scenario.Kind switch
             {
                 // Exponential approach to the peak (≈ 63 % after 12 s), fading after the end.
-                ScenarioKind.GasLeak => value + Envelope(e, d, 45, x => 40 * target.Intensity * (1 - Math.Exp(-x / 12))),
+                // The zone's running fans then blow the excess out: exp(−t_running/τ).
+                ScenarioKind.GasLeak => value + (Envelope(e, d, 45, x => 40 * target.Intensity * (1 - Math.Exp(-x / 12)))
+                    * Ventilation(device, time - TimeSpan.FromSeconds(e), time)),
 
                 // Falls to 16.5 %vol along a smooth 8 s ramp.
                 ScenarioKind.O2Depletion => value - ((value - 16.5) * Envelope(e, d, 20, x => SmoothStep(x / 8))),
@@ -140,6 +167,21 @@ public sealed class SignalGenerator
 
         return Math.Round(Math.Clamp(value, m.Min, m.Max), 4);
     }
+
+    /// <summary>The fraction of a gas excess left by the zone's commanded fans running between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    private double Ventilation(Device device, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (Equipment.Count == 0)
+        {
+            return 1;
+        }
+
+        IReadOnlyList<string> zone = device.Location.ZoneId is { } z && _zoneDevices.TryGetValue(z, out var ids) ? ids : [device.Id];
+        var running = Equipment.RunningSeconds(zone, IsFan, from, to);
+        return running <= 0 ? 1 : Math.Exp(-running / VentilationTimeConstant.TotalSeconds);
+    }
+
+    private static bool IsFan(string channel) => channel.StartsWith("fan", StringComparison.Ordinal) && channel.EndsWith("_run", StringComparison.Ordinal);
 
     private bool BooleanValue(Device device, ChannelModel m, DateTimeOffset time)
     {

@@ -20,6 +20,9 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
 
     public ConcurrentQueue<(string Topic, byte[] Payload, bool Retain)> Received { get; } = new();
 
+    /// <summary>Topic filters clients have subscribed to (as the broker saw them).</summary>
+    public ConcurrentQueue<string> Subscribed { get; } = new();
+
     public static async Task<EmbeddedBroker> StartAsync()
     {
         var broker = new EmbeddedBroker(FreePort());
@@ -36,6 +39,11 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
             .Build();
         options.DefaultEndpointOptions.ReuseAddress = true;
         _server = new MqttServerFactory().CreateMqttServer(options);
+        _server.ClientSubscribedTopicAsync += e =>
+        {
+            Subscribed.Enqueue(e.TopicFilter.Topic);
+            return Task.CompletedTask;
+        };
         await _server.StartAsync();
     }
 
@@ -69,6 +77,21 @@ internal sealed class EmbeddedBroker : IAsyncDisposable
             .WithTopicFilter(MqttTopics.TelemetryFilter, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(MqttTopics.StatusFilter, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
+    }
+
+    /// <summary>Publishes (QoS 1, not retained) from the subscriber's connection; <see cref="SubscribeAsync"/> first.</summary>
+    public async Task PublishAsync(string topic, string payload)
+    {
+        var subscriber = _subscriber ?? throw new InvalidOperationException("SubscribeAsync first");
+        var result = await subscriber.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"publish to {topic} failed: {result.ReasonCode}");
+        }
     }
 
     /// <summary>Waits (at most <paramref name="timeout"/>) until <paramref name="condition"/> holds for what has been received.</summary>
