@@ -40,7 +40,8 @@ internal sealed partial class DevicePoller : IAsyncDisposable
         ModbusMetrics metrics,
         TimeProvider time,
         ILogger logger,
-        RateLimitedLog rateLimited)
+        RateLimitedLog rateLimited,
+        ModbusDeviceConnection? connection = null)
     {
         _config = config;
         _options = options;
@@ -50,13 +51,8 @@ internal sealed partial class DevicePoller : IAsyncDisposable
         _time = time;
         _logger = logger;
         _rateLimited = rateLimited;
-        var clientOptions = new ModbusTcpClientOptions
-        {
-            RequestTimeout = options.RequestTimeout,
-            ConnectTimeout = options.ConnectTimeout,
-            MaxInFlight = options.MaxInFlight,
-        };
-        _connection = new ModbusDeviceConnection(config.Host, config.Port, config.UnitId, clientOptions, time, state.SetConnected);
+        // The device's one connection, shared with commands (ModbusCommander) through ModbusPollerState.
+        _connection = connection ?? new ModbusDeviceConnection(config.Host, config.Port, config.UnitId, ClientOptions(options), time, state.SetConnected);
         _pipeline = BuildPipeline();
         _groups = config.Groups
             .OrderBy(g => g.Interval)
@@ -65,6 +61,14 @@ internal sealed partial class DevicePoller : IAsyncDisposable
     }
 
     public string DeviceId => _config.DeviceId;
+
+    /// <summary>The client settings of a device's connection.</summary>
+    internal static ModbusTcpClientOptions ClientOptions(ModbusOptions options) => new()
+    {
+        RequestTimeout = options.RequestTimeout,
+        ConnectTimeout = options.ConnectTimeout,
+        MaxInFlight = options.MaxInFlight,
+    };
 
     /// <summary>The device's connection, through which commands can later be queued.</summary>
     internal ModbusDeviceConnection Connection => _connection;

@@ -72,6 +72,9 @@ internal sealed class ModbusDeviceConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The connection was disposed (its poller stopped); a new one must be made for further exchanges.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -14,7 +14,8 @@ public static class ModbusIngestionExtensions
 {
     /// <summary>
     /// Modbus TCP polling (configuration section <c>Modbus</c>): the <see cref="ModbusPollerService"/>, the
-    /// <see cref="ModbusPollerState"/> for <c>/health</c> and the <see cref="ModbusMetrics"/>. Needs an
+    /// <see cref="ModbusPollerState"/> for <c>/health</c>, the <see cref="ModbusMetrics"/> and the
+    /// <see cref="IModbusCommander"/> (commands to polled devices over their poll connection). Needs an
     /// <see cref="AssetRegistry"/> and an <see cref="Lifeline.Domain.Telemetry.ITelemetrySink"/>. When
     /// <c>Modbus:Enabled</c> is true and the registry is already registered (<c>AddAssetRegistry</c> first),
     /// <c>modbus.yaml</c> is loaded and validated now, so a broken profile stops start-up with an
@@ -46,6 +47,8 @@ public static class ModbusIngestionExtensions
             });
         }
 
+        builder.Services.TryAddSingleton<ModbusCommander>();
+        builder.Services.TryAddSingleton<IModbusCommander>(sp => sp.GetRequiredService<ModbusCommander>());
         builder.Services.AddHostedService<ModbusPollerService>();
         return builder;
     }

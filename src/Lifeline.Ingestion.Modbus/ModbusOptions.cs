@@ -75,4 +75,15 @@ public sealed class ModbusOptions
     /// <summary>At most one log line per device and kind of problem per this interval; the rest are counted. Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan LogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a command (<see cref="IModbusCommander"/>) waits after its write for the feedback channel to follow
+    /// before it is reported <see cref="CommandWriteOutcome.NotConfirmed"/>. Default 5 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan CommandReadBackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a command reads its feedback channel back while waiting for it to follow. Default 200 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.005", "00:01:00")]
+    public TimeSpan CommandReadBackInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

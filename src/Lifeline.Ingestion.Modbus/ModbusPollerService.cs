@@ -41,7 +41,7 @@ public sealed partial class ModbusPollerService(
 
         var rateLimited = new RateLimitedLog(time, _options.LogInterval);
         var pollers = plan.Devices
-            .Select(d => new DevicePoller(d, _options, sink, state.Register(d.DeviceId, d.Endpoint), metrics, time, logger, rateLimited))
+            .Select(d => new DevicePoller(d, _options, sink, state.Register(d.DeviceId, d.Endpoint), metrics, time, logger, rateLimited, state.Connection(d, _options, time)))
             .ToList();
         var spread = plan.Devices.Min(d => d.FastestInterval);
         var groups = plan.Devices.Sum(d => d.Groups.Count);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Lifeline.Ingestion.Modbus.Profiles;
 
 namespace Lifeline.Ingestion.Modbus;
 
@@ -12,6 +13,8 @@ public sealed class ModbusPollerState
     private readonly ConcurrentDictionary<string, ModbusDeviceState> _devices = new(StringComparer.Ordinal);
     private readonly List<ModbusDeviceState> _ordered = [];
     private readonly Lock _lock = new();
+    private readonly Dictionary<string, ModbusDeviceConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Lock _connectionsLock = new();
     private int _running;
 
     /// <summary>The poller is running.</summary>
@@ -46,6 +49,42 @@ public sealed class ModbusPollerState
             }
 
             return state;
+        }
+    }
+
+    /// <summary>
+    /// The one connection to a device, shared by its poller and by commands (<see cref="ModbusCommander"/>): made on
+    /// first use, and made again when the previous one was disposed (its poller stopped).
+    /// </summary>
+    internal ModbusDeviceConnection Connection(ModbusDeviceConfig config, ModbusOptions options, TimeProvider time)
+    {
+        var deviceState = Register(config.DeviceId, config.Endpoint);
+        lock (_connectionsLock)
+        {
+            if (_connections.TryGetValue(config.DeviceId, out var existing) && !existing.IsDisposed)
+            {
+                return existing;
+            }
+
+            var connection = new ModbusDeviceConnection(config.Host, config.Port, config.UnitId, DevicePoller.ClientOptions(options), time, deviceState.SetConnected);
+            _connections[config.DeviceId] = connection;
+            return connection;
+        }
+    }
+
+    /// <summary>Disposes every connection still open (at shutdown, after the poller stopped).</summary>
+    internal async ValueTask DisposeConnectionsAsync()
+    {
+        List<ModbusDeviceConnection> open;
+        lock (_connectionsLock)
+        {
+            open = [.. _connections.Values];
+            _connections.Clear();
+        }
+
+        foreach (var connection in open)
+        {
+            await connection.DisposeAsync();
         }
     }
 

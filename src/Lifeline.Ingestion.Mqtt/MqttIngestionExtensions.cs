@@ -9,6 +9,7 @@ public static class MqttIngestionExtensions
     /// <summary>
     /// MQTT ingestion: the embedded broker (when <c>Mqtt:Mode=Embedded</c>) and the ingestion client. Needs an
     /// <see cref="Lifeline.Domain.Assets.AssetRegistry"/> and an <see cref="Lifeline.Domain.Telemetry.ITelemetrySink"/>.
+    /// The ingestion client also publishes commands (<see cref="IMqttCommandPublisher"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMqttIngestion(this IHostApplicationBuilder builder)
     {
@@ -21,7 +22,9 @@ public static class MqttIngestionExtensions
         builder.Services.TryAddSingleton<TelemetryValidator>();
         builder.Services.AddSingleton<EmbeddedMqttBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
-        builder.Services.AddHostedService<MqttIngestionService>();
+        builder.Services.AddSingleton<MqttIngestionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestionService>());
+        builder.Services.TryAddSingleton<IMqttCommandPublisher>(sp => sp.GetRequiredService<MqttIngestionService>());
         return builder;
     }
 }

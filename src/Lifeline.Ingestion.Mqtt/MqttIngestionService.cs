@@ -23,8 +23,9 @@ public sealed partial class MqttIngestionService(
     ITelemetrySink sink,
     MqttConnectionState state,
     TimeProvider time,
-    ILogger<MqttIngestionService> logger) : BackgroundService
+    ILogger<MqttIngestionService> logger) : BackgroundService, IMqttCommandPublisher
 {
+    private IMqttClient? _client;
     private readonly MqttOptions _options = options.Value;
     private readonly SemaphoreSlim _disconnected = new(0);
     private readonly System.Threading.Channels.Channel<PendingAck> _acks = System.Threading.Channels.Channel.CreateUnbounded<PendingAck>(
@@ -38,6 +39,7 @@ public sealed partial class MqttIngestionService(
     {
         _stopping = stoppingToken;
         using var client = new MqttClientFactory().CreateMqttClient();
+        Volatile.Write(ref _client, client);
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += e =>
         {
@@ -87,6 +89,7 @@ public sealed partial class MqttIngestionService(
         }
         finally
         {
+            Volatile.Write(ref _client, null);
             _acks.Writer.TryComplete();
             await acknowledging;
             await GoOfflineAsync(client);
@@ -206,6 +209,29 @@ public sealed partial class MqttIngestionService(
 
         // Rejected and status messages are acknowledged too, in their turn: PUBACKs go out in arrival order.
         _acks.Writer.TryWrite(new PendingAck(durable, e));
+    }
+
+    /// <inheritdoc />
+    public async Task PublishCommandAsync(string siteId, string deviceId, string commandId, string channel, double value, bool isBoolean, CancellationToken cancellationToken)
+    {
+        var client = Volatile.Read(ref _client);
+        if (client is not { IsConnected: true })
+        {
+            throw new InvalidOperationException($"not connected to the MQTT broker {_options.Host}:{_options.Port}");
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(MqttTopics.Command(siteId, deviceId))
+            .WithPayload(MqttCommandPayload.Write(commandId, time.GetUtcNow(), channel, value, isBoolean))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(false)
+            .WithContentType("application/json")
+            .Build();
+        var result = await client.PublishAsync(message, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"the broker refused the command: {result.ReasonCode} {result.ReasonString}");
+        }
     }
 
     private readonly record struct PendingAck(Task Durable, MqttApplicationMessageReceivedEventArgs Message);

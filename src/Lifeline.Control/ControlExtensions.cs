@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Lifeline.Alarms;
+using Lifeline.Control;
+using Lifeline.Domain.Assets;
+using Lifeline.Ingestion.Modbus;
+using Lifeline.Ingestion.Modbus.Profiles;
+using Lifeline.Ingestion.Mqtt;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Registers interlocks and commands, and maps the command API.</summary>
+public static class ControlExtensions
+{
+    /// <summary>
+    /// Interlocks and commands (section <c>Control</c>): the <see cref="CommandCatalog"/> (command outputs per device
+    /// model from <c>modbus.yaml</c>, loaded whether or not Modbus polling is enabled), the interlocks
+    /// (<c>interlocks.yaml</c>), the <see cref="InterlockEngine"/> as an <see cref="IAlarmObserver"/> and the
+    /// <see cref="CommandService"/> (a hosted service). Call after <c>AddAssetRegistry</c>, <c>AddMqttIngestion</c> and
+    /// <c>AddModbusIngestion</c>: with the registry registered, both files are loaded now, so a broken file stops
+    /// start-up with an <see cref="Lifeline.Assets.AssetRegistryException"/> listing every error.
+    /// </summary>
+    public static IHostApplicationBuilder AddControl(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ControlOptions>().BindConfiguration(ControlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        var registry = services.LastOrDefault(s => s.ServiceType == typeof(AssetRegistry))?.ImplementationInstance as AssetRegistry;
+        if (registry is not null)
+        {
+            var catalog = LoadCatalog(registry, builder.Configuration);
+            services.AddSingleton(catalog);
+            services.AddSingleton<IReadOnlyList<InterlockRule>>(InterlockLoader.Load(InterlocksPath(builder.Configuration), catalog));
+        }
+        else
+        {
+            services.AddSingleton(sp => LoadCatalog(sp.GetRequiredService<AssetRegistry>(), sp.GetRequiredService<IConfiguration>()));
+            services.AddSingleton<IReadOnlyList<InterlockRule>>(sp => InterlockLoader.Load(InterlocksPath(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<CommandCatalog>()));
+        }
+
+        services.AddSingleton(sp => new CommandService(
+            sp.GetRequiredService<CommandCatalog>(),
+            sp.GetService<IModbusCommander>(),
+            // Resolved on first use: the ingestion client itself depends (through the sink and the alarm service) on
+            // the interlock engine, which depends on this service.
+            sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IMqttCommandPublisher)) ? new DeferredMqttCommandPublisher(sp) : null,
+            sp.GetRequiredService<AlarmService>,
+            sp.GetServices<ICommandObserver>(),
+            sp.GetRequiredService<IOptions<ControlOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CommandService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
+        services.AddSingleton(sp => new InterlockEngine(
+            sp.GetRequiredService<IReadOnlyList<InterlockRule>>(), sp.GetRequiredService<CommandService>(), sp.GetRequiredService<ILogger<InterlockEngine>>()));
+        services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<InterlockEngine>());
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>POST /api/devices/{id}/commands</c> (body <c>{"channel": "fan1_cmd", "value": true, "user": "…", "reason": "…"}</c>;
+    /// 202 with the <see cref="CommandRecord"/>, 404 for an unknown device, 400 for an unknown or read-only channel or a
+    /// bad value, as ProblemDetails), <c>GET /api/commands?limit=</c> (the audit trail, newest first, default 100) and
+    /// <c>GET /api/commands/{id}</c>. No authorisation yet: roles come with operator accounts.
+    /// </summary>
+    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost("/api/devices/{id}/commands", (string id, CommandBody? body, CommandService commands) =>
+        {
+            if (body?.Channel is not { Length: > 0 } channel)
+            {
+                return Results.Problem(title: "Bad command", detail: "body needs 'channel' (e.g. fan1_cmd) and 'value'", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            double value;
+            switch (body.Value.ValueKind)
+            {
+                case JsonValueKind.True:
+                    value = 1;
+                    break;
+                case JsonValueKind.False:
+                    value = 0;
+                    break;
+                case JsonValueKind.Number:
+                    value = body.Value.GetDouble();
+                    break;
+                default:
+                    return Results.Problem(title: "Bad command", detail: "'value' must be true, false or a number", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var user = string.IsNullOrWhiteSpace(body.User) ? "operator" : body.User.Trim();
+            try
+            {
+                var record = commands.Submit(new CommandRequest(id, channel, value, string.IsNullOrWhiteSpace(body.Reason) ? $"operator command by {user}" : body.Reason, User: user));
+                return Results.Accepted($"/api/commands/{record.Id}", record);
+            }
+            catch (CommandRejectedException ex)
+            {
+                return ex.Rejection == CommandRejection.UnknownDevice
+                    ? Results.Problem(title: "Unknown device", detail: ex.Message, statusCode: StatusCodes.Status404NotFound)
+                    : Results.Problem(title: "Command not accepted", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+        });
+        endpoints.MapGet("/api/commands", (int? limit, CommandService commands) =>
+            limit is < 1 or > 100_000
+                ? Results.Problem(title: "Bad limit", detail: "limit must be 1..100000", statusCode: StatusCodes.Status400BadRequest)
+                : Results.Ok(commands.Recent(limit ?? 100)));
+        endpoints.MapGet("/api/commands/{id}", (string id, CommandService commands) =>
+            commands.Find(id) is { } record
+                ? Results.Ok(record)
+                : Results.Problem(title: "Unknown command", detail: $"command '{id}' is not in the audit trail", statusCode: StatusCodes.Status404NotFound));
+        return endpoints;
+    }
+
+    /// <summary>Where <c>interlocks.yaml</c> is: <c>Control:InterlocksPath</c>, else in <c>Assets:Path</c> (default <c>seeds/baoshan</c>).</summary>
+    public static string InterlocksPath(IConfiguration? configuration)
+    {
+        var configured = configuration?[$"{ControlOptions.SectionName}:{nameof(ControlOptions.InterlocksPath)}"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Locate(configured);
+        }
+
+        var assets = configuration?["Assets:Path"];
+        return Path.Combine(Locate(string.IsNullOrWhiteSpace(assets) ? "seeds/baoshan" : assets), InterlockLoader.FileName);
+    }
+
+    private static CommandCatalog LoadCatalog(AssetRegistry registry, IConfiguration? configuration)
+    {
+        var file = ModbusIngestionExtensions.ProfilePath(configuration?["Modbus:Path"], configuration);
+        return new CommandCatalog(registry, ModbusProfileLoader.Load(file, registry).Profiles);
+    }
+
+    private static string Locate(string path) =>
+        Path.IsPathRooted(path) || File.Exists(path) || Directory.Exists(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+
+    /// <summary>The body of an operator command.</summary>
+    /// <param name="Channel">Command output, e.g. <c>fan1_cmd</c>.</param>
+    /// <param name="Value">true, false or a number.</param>
+    /// <param name="User">Who sends it (until accounts exist, as given).</param>
+    /// <param name="Reason">Optional operator text.</param>
+    public sealed record CommandBody(string? Channel, JsonElement Value, string? User, string? Reason);
+}
+
+/// <summary>An <see cref="IMqttCommandPublisher"/> resolved when the first command is published.</summary>
+internal sealed class DeferredMqttCommandPublisher(IServiceProvider services) : IMqttCommandPublisher
+{
+    private readonly Lazy<IMqttCommandPublisher> _publisher = new(services.GetRequiredService<IMqttCommandPublisher>);
+
+    public Task PublishCommandAsync(string siteId, string deviceId, string commandId, string channel, double value, bool isBoolean, CancellationToken cancellationToken) =>
+        _publisher.Value.PublishCommandAsync(siteId, deviceId, commandId, channel, value, isBoolean, cancellationToken);
+}
