@@ -37,7 +37,7 @@ rm -rf "$results"
 dotnet build Lifeline.sln -c Release -warnaserror
 code=$?
 if [ "$code" -eq 0 ]; then
-  dotnet test Lifeline.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+  dotnet test Lifeline.sln -c Release --no-build --blame-hang-timeout 5m --logger "trx" --results-directory "$results" "$@"
   code=$?
 fi
 

@@ -27,6 +27,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Storage.History.HistoryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Influx.InfluxOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Modbus.ModbusOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Control.ControlOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -58,13 +59,28 @@ public static class LifelineApp
         builder.AddAssetRegistry();
         builder.AddTelemetryPipeline();
         builder.AddMqttIngestion();
-        builder.AddModbusIngestion();
         builder.AddRules();
         builder.AddAlarms();
         builder.AddStorage();
         builder.AddLiveAlarms();
         builder.AddLifelineHealth();
+
+        // The simulator serves the Modbus devices of modbus.yaml when polling is on; with the simulator on and
+        // Modbus:Enabled not set, polling is on, so the one-command quick start has both. The poller is
+        // registered after the simulator, so its slaves listen before the first poll.
+        if (string.Equals(builder.Configuration["Simulator:Enabled"], "true", StringComparison.OrdinalIgnoreCase)
+            && string.IsNullOrEmpty(builder.Configuration["Modbus:Enabled"]))
+        {
+            builder.Configuration.AddInMemoryCollection([new("Modbus:Enabled", "true")]);
+        }
+
         builder.AddSimulator();
+
+        builder.AddModbusIngestion();
+        builder.AddControl();
+        builder.Services.AddSingleton<CommandBroadcaster>();
+        builder.Services.AddSingleton<Lifeline.Control.ICommandObserver>(sp => sp.GetRequiredService<CommandBroadcaster>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandBroadcaster>());
 
         var app = builder.Build();
         app.UseResponseCompression();
@@ -87,6 +103,7 @@ public static class LifelineApp
         app.MapAlarmEndpoints();
         app.MapAssetEndpoints();
         app.MapHistoryEndpoints();
+        app.MapControlEndpoints();
         app.MapHub<AlarmHub>(AlarmHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
         return app;

@@ -4,4 +4,7 @@ namespace Lifeline.Server.Hubs;
 public static class AlarmHubMethods
 {
     public const string AlarmChanged = "AlarmChanged";
+
+    /// <summary>A command (interlock or operator) was queued or finished: its audit record.</summary>
+    public const string CommandChanged = "CommandChanged";
 }

@@ -16,6 +16,7 @@ public sealed partial class TelemetryProcessor(
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<TelemetryProcessor> logger,
+    Lifeline.Control.CommandService commands,
     Lifeline.Storage.History.MemorySensorHistory? memoryHistory = null) : BackgroundService
 {
     private long _processed;
@@ -48,6 +49,7 @@ public sealed partial class TelemetryProcessor(
                             {
                                 sensors.Update(reading, batch.ReceivedAt);
                                 memoryHistory?.Record(reading);
+                                commands.OnReading(reading);
                                 rules.Evaluate(reading, now, transitions);
                             }
 
