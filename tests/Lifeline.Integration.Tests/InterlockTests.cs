@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Lifeline.Integration.Tests;
+
+/// <summary>
+/// The whole interlock chain in the real server with the in-process simulator: a gas leak raises CH₄ in a gas-cabin
+/// zone, the interlock starts the fans of that zone and its neighbours over MQTT, the simulated controllers obey and
+/// report their run feedback (confirming the commands), the fans clear the gas, and the alarm returns to normal.
+/// </summary>
+public sealed class InterlockTests
+{
+    [Fact]
+    public async Task GasLeak_StartsZoneAndNeighbourFans_ConfirmedByFeedback_GasFallsAndAlarmClears()
+    {
+        // Arrange: one gas cabin's zone controllers, a leak in zone 7 one second in; fans clear gas with a 5 s time constant.
+        await using var server = await LifelineServerHost.StartEmbeddedAsync(
+            "--Simulator:Enabled=true",
+            "--Modbus:Enabled=false",
+            "--Simulator:Devices:0=baoxiu-rd-trunk-gas-z00",
+            "--Simulator:ScenarioSet=none",
+            "--Simulator:Scenarios:0=gas-leak@baoxiu-rd-trunk-gas-z007+1s~10m",
+            "--Simulator:VentilationTimeConstant=00:00:05");
+        var (hub, changes) = await server.ConnectHubAsync();
+        await using var _ = hub;
+
+        // Act: the leak raises the CH₄ alarm.
+        var raised = await changes.WaitForAsync(c => c.RuleId == "ch4.high.l1" && c.State == "Unacknowledged", "the CH₄ alarm", TimeSpan.FromSeconds(120));
+        raised.ZoneId.ShouldBe("baoxiu-rd-trunk-gas-z007");
+
+        // Assert: both fans of zones 6, 7 and 8 commanded over MQTT and confirmed by their run feedback.
+        string[] zones = ["baoxiu-rd-trunk-gas-z006-ctl", "baoxiu-rd-trunk-gas-z007-ctl", "baoxiu-rd-trunk-gas-z008-ctl"];
+        var confirmed = await WaitForCommandsAsync(server, records =>
+            zones.All(d => records.Any(r => r.Device == d && r.Channel == "fan1_cmd" && r.Outcome == "Confirmed")
+                        && records.Any(r => r.Device == d && r.Channel == "fan2_cmd" && r.Outcome == "Confirmed")));
+        confirmed.ShouldAllBe(r => r.Route == "Mqtt" && r.Value == 1);
+        confirmed.ShouldNotContain(r => r.Device == "baoxiu-rd-trunk-gas-z005-ctl" || r.Device == "baoxiu-rd-trunk-gas-z009-ctl");
+        (await server.GetJsonAsync<JsonElement>("/api/sensors/baoxiu-rd-trunk-gas-z007-ctl.fan1_run")).GetProperty("value").GetDouble().ShouldBe(1);
+
+        // The fans clear the gas: the alarm's condition goes away while the leak goes on.
+        var cleared = await changes.WaitForAsync(c => c.Id == raised.Id && c.State == "ReturnedUnacknowledged", "the CH₄ alarm returning to normal", TimeSpan.FromSeconds(120));
+        cleared.Value!.Value.ShouldBeLessThan(20);
+        var alarms = await server.GetJsonAsync<JsonElement>("/api/alarms");
+        alarms.GetProperty("alarms").EnumerateArray().ShouldNotContain(a => a.GetProperty("ruleId").GetString() == "device.command-unconfirmed");
+    }
+
+    private sealed record Command(string Device, string Channel, double Value, string Outcome, string Route);
+
+    private static async Task<IReadOnlyList<Command>> WaitForCommandsAsync(LifelineServerHost server, Func<IReadOnlyList<Command>, bool> done)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        IReadOnlyList<Command> records = [];
+        while (stopwatch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var json = await server.GetJsonAsync<JsonElement>("/api/commands?limit=100");
+            records = json.EnumerateArray().Select(r => new Command(
+                r.GetProperty("deviceId").GetString()!,
+                r.GetProperty("channel").GetString()!,
+                r.GetProperty("value").GetDouble(),
+                r.GetProperty("outcome").GetString()!,
+                r.GetProperty("route").GetString()!)).ToList();
+            if (done(records))
+            {
+                return records;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"commands not confirmed within 60 s; records: {string.Join("; ", records)}");
+    }
+}
