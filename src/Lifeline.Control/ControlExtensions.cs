@@ -109,6 +109,12 @@ public static class ControlExtensions
                     : Results.Problem(title: "Command not accepted", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
             }
         });
+        endpoints.MapGet("/api/devices/{id}/commands", (string id, CommandCatalog catalog) =>
+            catalog.Registry.TryGetDevice(id, out var device)
+                ? Results.Ok(catalog.CommandsOf(device.Model)
+                    .Where(p => catalog.TryGetTarget(device, p.Name, out _))
+                    .Select(p => new DeviceCommandOutput(p.Name, p.Feedback, p.IsBit || p.Format.DataType == Lifeline.Modbus.ModbusDataType.Bool)))
+                : Results.Problem(title: "Unknown device", detail: $"'{id}' is not a device of the registry", statusCode: StatusCodes.Status404NotFound));
         endpoints.MapGet("/api/commands", (int? limit, CommandService commands) =>
             limit is < 1 or > 100_000
                 ? Results.Problem(title: "Bad limit", detail: "limit must be 1..100000", statusCode: StatusCodes.Status400BadRequest)
@@ -158,3 +164,6 @@ internal sealed class DeferredMqttCommandPublisher(IServiceProvider services) : 
     public Task PublishCommandAsync(string siteId, string deviceId, string commandId, string channel, double value, bool isBoolean, CancellationToken cancellationToken) =>
         _publisher.Value.PublishCommandAsync(siteId, deviceId, commandId, channel, value, isBoolean, cancellationToken);
 }
+
+/// <summary>A command output of a device, as the console offers it: its name, the channel that confirms it, and whether it is on/off.</summary>
+public sealed record DeviceCommandOutput(string Channel, string? Feedback, bool IsBoolean);

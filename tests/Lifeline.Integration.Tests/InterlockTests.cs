@@ -44,6 +44,53 @@ public sealed class InterlockTests
         alarms.GetProperty("alarms").EnumerateArray().ShouldNotContain(a => a.GetProperty("ruleId").GetString() == "device.command-unconfirmed");
     }
 
+    [Fact]
+    public async Task OperatorCommand_FromTheApi_IsConfirmedByFeedbackAndAudited()
+    {
+        await using var server = await LifelineServerHost.StartEmbeddedAsync(
+            "--Simulator:Enabled=true",
+            "--Modbus:Enabled=false",
+            "--Simulator:Devices:0=baoxiu-rd-trunk-gas-z00",
+            "--Simulator:ScenarioSet=none");
+        const string device = "baoxiu-rd-trunk-gas-z004-ctl";
+
+        // The console lists the device's outputs.
+        var outputs = await server.GetJsonAsync<JsonElement>($"/api/devices/{device}/commands");
+        outputs.EnumerateArray().Select(o => o.GetProperty("channel").GetString()).ShouldBe(["fan1_cmd", "fan2_cmd", "pump1_cmd", "pump2_cmd"], ignoreOrder: true);
+        outputs.EnumerateArray().Single(o => o.GetProperty("channel").GetString() == "fan2_cmd").GetProperty("feedback").GetString().ShouldBe("fan2_run");
+
+        // Act: an operator starts fan 2.
+        using var response = await server.Http.PostAsync($"/api/devices/{device}/commands", Json("{\"channel\": \"fan2_cmd\", \"value\": true, \"user\": \"operator-li\", \"reason\": \"inspection\"}"));
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var id = accepted.RootElement.GetProperty("id").GetString();
+
+        // Assert: confirmed by the simulated controller's feedback, in the audit trail with the operator's name.
+        var stopwatch = Stopwatch.StartNew();
+        JsonElement record;
+        do
+        {
+            record = await server.GetJsonAsync<JsonElement>($"/api/commands/{id}");
+            if (record.GetProperty("outcome").GetString() != "Pending")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (stopwatch.Elapsed < TimeSpan.FromSeconds(30));
+
+        record.GetProperty("outcome").GetString().ShouldBe("Confirmed", record.ToString());
+        record.GetProperty("user").GetString().ShouldBe("operator-li");
+        (await server.GetJsonAsync<JsonElement>($"/api/sensors/{device}.fan2_run")).GetProperty("value").GetDouble().ShouldBe(1);
+
+        // A command to something that is not an output is refused with the reason.
+        using var refused = await server.Http.PostAsync($"/api/devices/{device}/commands", Json("{\"channel\": \"o2\", \"value\": true}"));
+        refused.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
     private sealed record Command(string Device, string Channel, double Value, string Outcome, string Route);
 
     private static async Task<IReadOnlyList<Command>> WaitForCommandsAsync(LifelineServerHost server, Func<IReadOnlyList<Command>, bool> done)

@@ -91,8 +91,68 @@ async function acknowledge(id, button) {
   }
 }
 
+// Command outputs of the watched device (fans, pumps), with the latest command record of each.
+let outputs = [];
+const lastCommand = new Map(); // `${device}|${channel}` → newest CommandRecord
+
+async function loadOutputs(deviceId) {
+  const response = await fetch(`/api/devices/${encodeURIComponent(deviceId)}/commands`, { cache: 'no-store' }).catch(() => null);
+  outputs = response && response.ok ? await response.json().catch(() => []) : [];
+  if (deviceId === selectedDevice) renderControl();
+}
+
+function renderControl() {
+  const block = document.getElementById('control');
+  block.hidden = outputs.length === 0;
+  document.getElementById('control-rows').replaceChildren(...outputs.map(o => {
+    const tr = document.createElement('tr');
+    const last = lastCommand.get(`${selectedDevice}|${o.channel}`);
+    const status = last
+      ? `${last.value >= 0.5 ? 'start' : 'stop'} · ${last.outcome}${last.user ? ' · ' + last.user : last.interlockId ? ' · interlock' : ''} · ${fmtTime(last.finishedAt || last.requestedAt)}`
+      : '–';
+    tr.innerHTML = `<td>${escapeHtml(o.channel)}</td><td>${escapeHtml(o.feedback || '')}</td>` +
+      `<td><button data-value="1">Start</button> <button data-value="0">Stop</button></td>` +
+      `<td class="cmd-${last ? last.outcome : 'none'}" title="${escapeHtml(last?.detail || '')}">${escapeHtml(status)}</td>`;
+    for (const button of tr.querySelectorAll('button')) {
+      button.addEventListener('click', () => command(selectedDevice, o.channel, Number(button.dataset.value), button));
+    }
+    return tr;
+  }));
+}
+
+async function command(deviceId, channel, value, button) {
+  const verb = value ? 'START' : 'STOP';
+  if (!confirm(`${verb} ${channel} on ${deviceId}?`)) return;
+  button.disabled = true;
+  try {
+    const response = await fetch(`/api/devices/${encodeURIComponent(deviceId)}/commands`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ channel, value, user: 'console', reason: 'operator command from the control-room console' }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) { alert(body.detail || `command refused (${response.status})`); return; }
+    onCommand(body);
+  } catch (e) {
+    alert('command not sent: no connection to the server');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// Records arrive as Pending, then Confirmed / NotConfirmed / Failed once the feedback is read back.
+function onCommand(record) {
+  const key = `${record.deviceId}|${record.channel}`;
+  const known = lastCommand.get(key);
+  if (!known || known.id <= record.id) lastCommand.set(key, record);
+  if (record.deviceId === selectedDevice) renderControl();
+}
+
 function selectDevice(deviceId) {
   selectedDevice = deviceId;
+  outputs = [];
+  renderControl();
+  loadOutputs(deviceId);
   document.getElementById('live-device').textContent = deviceId;
   document.getElementById('watch-device').value = deviceId;
   history.replaceState(null, '', `#device=${encodeURIComponent(deviceId)}`);
@@ -173,6 +233,7 @@ const hub = new signalR.HubConnectionBuilder()
   .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * 2 ** ctx.previousRetryCount) })
   .build();
 hub.on('AlarmChanged', change => sync.push(change));
+hub.on('CommandChanged', record => onCommand(record));
 hub.onreconnecting(() => setConnection('wait'));
 hub.onreconnected(async () => { await sync.catchUp(); setConnection('up'); });
 hub.onclose(() => { setConnection('down'); setTimeout(start, 2000); });
