@@ -12,7 +12,7 @@ public sealed class PymodbusPollerTests
     [Fact(Timeout = 90_000)]
     public async Task ValuesServedByPymodbus_DecodedAndDelivered()
     {
-        await using var pymodbus = await PymodbusSlave.StartAsync();
+        await using var pymodbus = await Lifeline.Modbus.Tests.PymodbusServer.StartAsync();
         var id = DeviceId("pym", 1);
         var registry = Create(
             "pym", 1, ("f_abcd", Wide), ("f_cdab", Wide), ("i32", Wide), ("i16", Wide), ("hr1", Wide), ("ir0", Wide), ("ir2", Wide),

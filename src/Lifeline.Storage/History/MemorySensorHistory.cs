@@ -13,7 +13,8 @@ namespace Lifeline.Storage.History;
 /// </summary>
 public sealed class MemorySensorHistory : ISensorHistory
 {
-    private readonly ConcurrentDictionary<string, Ring> _rings = new(StringComparer.Ordinal);
+    // Device → channel → ring: a reading finds its ring without building a sensor id string.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Ring>> _rings = new(StringComparer.Ordinal);
     private readonly long _resolutionTicks;
     private readonly int _slots;
     private readonly TimeProvider _time;
@@ -28,12 +29,13 @@ public sealed class MemorySensorHistory : ISensorHistory
     }
 
     /// <summary>Sensors with a ring.</summary>
-    public int Sensors => _rings.Count;
+    public int Sensors => _rings.Values.Sum(d => d.Count);
 
     /// <summary>Adds a reading (called by the single pipeline consumer).</summary>
     public void Record(Reading reading)
     {
-        var ring = _rings.GetOrAdd(SensorIds.Of(reading.DeviceId, reading.Channel), static (_, slots) => new Ring(slots), _slots);
+        var channels = _rings.GetOrAdd(reading.DeviceId, static _ => new ConcurrentDictionary<string, Ring>(StringComparer.Ordinal));
+        var ring = channels.GetOrAdd(reading.Channel, static (_, slots) => new Ring(slots), _slots);
         ring.Add(reading.Timestamp.UtcTicks / _resolutionTicks, reading.Value);
     }
 
@@ -46,7 +48,7 @@ public sealed class MemorySensorHistory : ISensorHistory
         var width = Math.Max(1, (every.Ticks + _resolutionTicks - 1) / _resolutionTicks);
         var availableFrom = new DateTimeOffset(((_time.GetUtcNow().UtcTicks / _resolutionTicks) - _slots + 1) * _resolutionTicks, TimeSpan.Zero);
         var buckets = new List<HistoryBucket>();
-        if (_rings.TryGetValue(device.SensorId(channel.Name), out var ring))
+        if (_rings.TryGetValue(device.Id, out var channels) && channels.TryGetValue(channel.Name, out var ring))
         {
             var first = from.UtcTicks / _resolutionTicks;
             var last = (to.UtcTicks - 1) / _resolutionTicks;
