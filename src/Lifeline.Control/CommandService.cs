@@ -308,26 +308,33 @@ public sealed partial class CommandService : BackgroundService
     private void Finish(CommandRecord record, Device? device, CommandOutcome outcome, string detail)
     {
         var done = record with { Outcome = outcome, Detail = detail, FinishedAt = _time.GetUtcNow() };
-        Record(done);
         Log.Finished(_logger, done.Id, done.DeviceId, done.Channel, done.Value, done.Source, outcome, detail);
         if (device is null && !_catalog.Registry.TryGetDevice(record.DeviceId, out device))
         {
+            Record(done);
             return;
         }
 
+        // The alarm goes first: whoever sees the outcome in the audit trail also finds its alarm.
+        RaiseOrClear(device, outcome, done.FinishedAt!.Value);
+        Record(done);
+    }
+
+    private void RaiseOrClear(Device device, CommandOutcome outcome, DateTimeOffset at)
+    {
         try
         {
             if (outcome == CommandOutcome.Confirmed)
             {
                 if (_unconfirmed.TryRemove(device.Id, out _))
                 {
-                    _alarms().Apply(new RuleTransition(RuleTransitionKind.Cleared, UnconfirmedRule, device, CommandChannel, 0, done.FinishedAt!.Value));
+                    _alarms().Apply(new RuleTransition(RuleTransitionKind.Cleared, UnconfirmedRule, device, CommandChannel, 0, at));
                 }
             }
             else if (outcome is CommandOutcome.NotConfirmed or CommandOutcome.Failed)
             {
                 _unconfirmed[device.Id] = true;
-                _alarms().Apply(new RuleTransition(RuleTransitionKind.Raised, UnconfirmedRule, device, CommandChannel, 1, done.FinishedAt!.Value));
+                _alarms().Apply(new RuleTransition(RuleTransitionKind.Raised, UnconfirmedRule, device, CommandChannel, 1, at));
             }
         }
 #pragma warning disable CA1031 // The audit already has the outcome; a failing alarm observer must not lose it.
