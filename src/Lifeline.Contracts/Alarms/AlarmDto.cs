@@ -10,8 +10,36 @@ public sealed record AlarmDto
 
     public required string Id { get; init; }
 
-    /// <summary><c>Unacknowledged</c>, <c>Acknowledged</c>, <c>ReturnedUnacknowledged</c> or <c>Normal</c>.</summary>
+    /// <summary>
+    /// <c>Unacknowledged</c>, <c>Acknowledged</c>, <c>ReturnedUnacknowledged</c>, <c>Normal</c> (over), <c>Latched</c>,
+    /// <c>Shelved</c>, <c>Suppressed</c> or <c>OutOfService</c>.
+    /// </summary>
     public required string State { get; init; }
+
+    /// <summary>
+    /// What this transition did: <c>Raised</c>, <c>Reraised</c>, <c>Cleared</c>, <c>Acknowledged</c>, <c>Reset</c>,
+    /// <c>Shelved</c>, <c>Unshelved</c>, <c>ShelveExpired</c>, <c>Suppressed</c>, <c>Unsuppressed</c>,
+    /// <c>RemovedFromService</c> or <c>ReturnedToService</c>.
+    /// </summary>
+    public string Transition { get; init; } = "Raised";
+
+    /// <summary>Who made the transition: a user name, or <c>system</c> for the rules and timers.</summary>
+    public string By { get; init; } = "system";
+
+    /// <summary>Why: the reason given for a shelve, suppression or removal from service, or an operator's comment.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Whether the process condition is in alarm now (a shelved or acknowledged alarm may be either).</summary>
+    public bool ConditionActive { get; init; }
+
+    /// <summary>Life-safety alarms latch: after they clear they stay until acknowledged and reset.</summary>
+    public bool Latching { get; init; }
+
+    /// <summary>While shelved: when the shelf time runs out.</summary>
+    public DateTimeOffset? ShelvedUntil { get; init; }
+
+    /// <summary>How many times this alarm occurrence was raised: 1, plus one for every re-raise before it was over.</summary>
+    public int Activations { get; init; } = 1;
 
     /// <summary><c>Critical</c>, <c>High</c>, <c>Medium</c> or <c>Low</c>.</summary>
     public required string Priority { get; init; }
