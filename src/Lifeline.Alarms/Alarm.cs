@@ -1,23 +1,25 @@
 using Lifeline.Contracts.Alarms;
 using Lifeline.Domain.Alarms;
-using Lifeline.Domain.Assets;
 
 namespace Lifeline.Alarms;
 
-/// <summary>One alarm occurrence of one rule on one sensor, from raise until it is cleared and acknowledged.</summary>
+/// <summary>
+/// One alarm occurrence of one rule on one sensor, from raise until it is over. Its state is derived from orthogonal
+/// facts, as in the OPC UA Part 9 alarm model: whether the condition is active, whether it was acknowledged, and the
+/// overlays that take it out of annunciation (out of service, suppressed by design, shelved), strongest first.
+/// </summary>
 internal sealed class Alarm
 {
-    public required string Id { get; init; }
+    /// <summary>The identity, place and rule fields, fixed for the alarm's life (from the rule or the journal).</summary>
+    public required AlarmDto Template { get; init; }
 
-    public required ThresholdRule Rule { get; init; }
+    public string Id => Template.Id;
 
-    public required Device Device { get; init; }
+    public string Key => AlarmService.KeyOf(Template.SensorId, Template.RuleId);
 
-    public required Channel Channel { get; init; }
+    public bool ConditionActive { get; set; }
 
-    public AlarmState State { get; set; }
-
-    public double Value { get; set; }
+    public double? Value { get; set; }
 
     public DateTimeOffset RaisedAt { get; set; }
 
@@ -27,34 +29,80 @@ internal sealed class Alarm
 
     public DateTimeOffset? ClearedAt { get; set; }
 
-    /// <summary>The alarm as its latest transition published it (seq and time of that transition).</summary>
+    public int Activations { get; set; } = 1;
+
+    public DateTimeOffset? ShelvedUntil { get; set; }
+
+    public string? ShelvedBy { get; set; }
+
+    public string? ShelveReason { get; set; }
+
+    /// <summary>Why it is suppressed by design, or null.</summary>
+    public string? Suppression { get; set; }
+
+    /// <summary>Why its sensor is out of service, or null.</summary>
+    public string? OutOfService { get; set; }
+
+    public bool Acknowledged => AcknowledgedAt is not null;
+
+    /// <summary>A latched alarm was reset by an operator (until its condition returns).</summary>
+    public bool ResetDone { get; set; }
+
+    /// <summary>The alarm as its latest transition published it.</summary>
     public AlarmDto? Last { get; set; }
 
-    public string Key => AlarmService.KeyOf(Device.SensorId(Channel.Name), Rule.Id);
+    /// <summary>The state shown, overlays first.</summary>
+    public AlarmState State =>
+        OutOfService is not null ? AlarmState.OutOfService
+        : Suppression is not null ? AlarmState.Suppressed
+        : ShelvedUntil is not null ? AlarmState.Shelved
+        : BaseState;
 
-    public AlarmDto ToDto(long seq, DateTimeOffset changedAt) => new()
+    /// <summary>The ISA-18.2 annunciation state without overlays.</summary>
+    public AlarmState BaseState =>
+        ConditionActive ? (Acknowledged ? AlarmState.Acknowledged : AlarmState.Unacknowledged)
+        : !Acknowledged ? AlarmState.ReturnedUnacknowledged
+        : Template.Latching && !ResetDone ? AlarmState.Latched
+        : AlarmState.Normal;
+
+    /// <summary>Over: cleared, acknowledged, reset if latching, and not held by an overlay.</summary>
+    public bool IsOver => State == AlarmState.Normal;
+
+    public AlarmDto ToDto(long seq, DateTimeOffset changedAt, AlarmTransitionKind transition, string by, string? reason) => Template with
     {
         Seq = seq,
-        Id = Id,
         State = State.ToString(),
-        Priority = Rule.Priority.ToString(),
-        Kind = Rule.Kind,
-        RuleId = Rule.Id,
-        SiteId = Device.SiteId,
-        DeviceId = Device.Id,
-        SensorId = Device.SensorId(Channel.Name),
-        TunnelId = Device.Location.TunnelId,
-        CabinId = Device.Location.CabinId,
-        ZoneId = Device.Location.ZoneId,
-        Location = Device.Location.Description,
+        Transition = transition.ToString(),
+        By = by,
+        Reason = reason,
+        ConditionActive = ConditionActive,
         Value = Value,
-        Limit = Rule.Direction is ThresholdDirection.High or ThresholdDirection.Low ? Rule.Limit : null,
-        Unit = Channel.Unit,
-        Message = Rule.Message,
         RaisedAt = RaisedAt,
         AcknowledgedAt = AcknowledgedAt,
         AcknowledgedBy = AcknowledgedBy,
         ClearedAt = ClearedAt,
+        Activations = Activations,
+        ShelvedUntil = ShelvedUntil,
+        ShelvedBy = ShelvedBy,
+        ShelveReason = ShelveReason,
+        Suppression = OutOfService ?? Suppression,
         ChangedAt = changedAt,
+    };
+
+    /// <summary>Rebuilds an alarm from its latest journaled transition.</summary>
+    public static Alarm FromDto(AlarmDto dto) => new()
+    {
+        Template = dto,
+        ConditionActive = dto.ConditionActive,
+        Value = dto.Value,
+        RaisedAt = dto.RaisedAt,
+        AcknowledgedAt = dto.AcknowledgedAt,
+        AcknowledgedBy = dto.AcknowledgedBy,
+        ClearedAt = dto.ClearedAt,
+        Activations = dto.Activations,
+        ShelvedUntil = dto.ShelvedUntil,
+        ShelvedBy = dto.ShelvedBy,
+        ShelveReason = dto.ShelveReason,
+        Last = dto,
     };
 }

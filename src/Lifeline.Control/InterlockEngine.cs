@@ -7,9 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Lifeline.Control;
 
 /// <summary>
-/// Starts interlocks from alarm transitions. On a raise (an alarm of a trigger rule entering
-/// <see cref="AlarmState.Unacknowledged"/>: new, or its condition back before anyone acknowledged it; never a repeat of
-/// a transition already seen) it finds the target devices by the interlock's scope and hands one command per device and
+/// Starts interlocks from alarm transitions. On a raise (the condition of an alarm of a trigger rule becoming active:
+/// new, or back after it cleared; never a repeat of a transition already seen; whatever its annunciation state) it finds the target devices by the interlock's scope and hands one command per device and
 /// output to the <see cref="CommandService"/>, which only queues them: the alarm service's lock is never held up. When
 /// the condition clears, an interlock with <c>on_clear: revert</c> reverses its run/stop outputs, but only those that no
 /// other active alarm still holds (two gas alarms in neighbouring zones keep their shared fans running until both clear).
@@ -71,8 +70,9 @@ public sealed partial class InterlockEngine : IAlarmObserver
             _lastSeq = change.Seq;
             var state = Enum.TryParse<AlarmState>(change.State, out var parsed) ? parsed : AlarmState.Normal;
             _active.TryGetValue(change.Id, out var known);
-            if (state == AlarmState.Unacknowledged)
+            if (change.ConditionActive)
             {
+                // The process condition, not its annunciation: a shelved or acknowledged alarm still drives its interlock.
                 if (known is { ConditionActive: true })
                 {
                     return;
@@ -80,7 +80,7 @@ public sealed partial class InterlockEngine : IAlarmObserver
 
                 Raise(change, interlocks, known);
             }
-            else if (known is { ConditionActive: true } && change.ClearedAt is not null)
+            else if (known is { ConditionActive: true })
             {
                 Clear(change, known);
             }

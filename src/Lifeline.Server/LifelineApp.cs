@@ -28,6 +28,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Influx.InfluxOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Modbus.ModbusOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Control.ControlOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Alarms.AlarmOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {

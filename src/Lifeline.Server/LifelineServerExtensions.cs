@@ -1,4 +1,5 @@
 using Lifeline.Alarms;
+using Lifeline.Alarms.Persistence;
 using Lifeline.Assets;
 using Lifeline.Domain.Assets;
 using Lifeline.Domain.Telemetry;
@@ -60,11 +61,36 @@ public static class LifelineServerExtensions
         return builder;
     }
 
-    /// <summary>The alarm service (state, seq, change log).</summary>
+    /// <summary>
+    /// The alarm service (lifecycle, seq, change log) on its journal: state and history are loaded from
+    /// <c>Alarms:Journal:Path</c> at start-up and every transition is journaled before an action answers.
+    /// </summary>
     public static IHostApplicationBuilder AddAlarms(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<AlarmService>();
+        var services = builder.Services;
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddOptions<AlarmOptions>().BindConfiguration(AlarmOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AlarmOptions>>().Value.Journal;
+            var path = Path.GetFullPath(Path.Combine(contentRoot, options.Path));
+            return AlarmStore.Open(options, path, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<AlarmStore>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<AlarmStore>();
+            var alarms = new AlarmService(sp.GetServices<IAlarmObserver>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AlarmOptions>>(), store);
+            if (store.Load() is { } state)
+            {
+                alarms.Restore(state);
+            }
+
+            // At once, so the epoch of a new journal is kept from the first start.
+            store.WriteSnapshot(alarms.CaptureState);
+            return alarms;
+        });
+        services.AddHostedService<Lifeline.Server.Alarms.AlarmSnapshotService>();
         return builder;
     }
 

@@ -169,6 +169,7 @@ public static class IngestHarness
             "--Mqtt:Host=127.0.0.1",
             $"--Mqtt:Port={mqttPort}",
             $"--Storage:Wal:Path={TempWal()}",
+            $"--Alarms:Journal:Path={TempWal()}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -248,6 +249,7 @@ public static class IngestHarness
             "--Mqtt:Mode=Embedded",
             $"--Mqtt:Port={mqttPort}",
             $"--Storage:Wal:Path={TempWal()}",
+            $"--Alarms:Journal:Path={TempWal()}",
             "--Logging:LogLevel:Default=Warning",
             $"--Simulator:Enabled={cityLoad}",
             "--Simulator:ScenarioSet=none",

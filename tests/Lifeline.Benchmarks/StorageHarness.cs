@@ -116,6 +116,7 @@ public static class StorageHarness
             "--Mqtt:Host=127.0.0.1",
             $"--Mqtt:Port={mosquitto.Port}",
             $"--Storage:Wal:Path={wal}",
+            $"--Alarms:Journal:Path={wal}-alarms",
             $"--Influx:Url={influx.Url}",
             "--Influx:ApiVersion=V1",
             "--Influx:Database=lifeline",

@@ -92,7 +92,7 @@ public sealed class InterlockEndToEndTests : IAsyncLifetime
         _alarms.Snapshot().Alarms.ShouldNotContain(a => a.RuleId == CommandService.UnconfirmedRule.Id);
 
         // Acknowledging, a repeated raise and the clear (on_clear: none) send nothing more.
-        _alarms.Acknowledge(alarm.Id, "op").Outcome.ShouldBe(AckOutcome.Acknowledged);
+        _alarms.Acknowledge(alarm.Id, "op").Outcome.ShouldBe(AlarmActionOutcome.Done);
         _alarms.Apply(raise);
         _alarms.Apply(Ch4(RuleTransitionKind.Cleared, 10));
         _commands.Recent(100).Count.ShouldBe(6);

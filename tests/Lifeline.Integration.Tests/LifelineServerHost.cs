@@ -73,6 +73,7 @@ public sealed class LifelineServerHost : IAsyncDisposable
         var app = LifelineApp.Build([
             $"--urls=http://127.0.0.1:{httpPort}",
             $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
+            $"--Alarms:Journal:Path={Path.Combine(data, "alarms")}",
             $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Mqtt:ClientId=lifeline-test-{Guid.NewGuid():N}",

@@ -85,6 +85,7 @@ public sealed class StorageFaultTests
             "--Mqtt:Mode=External", "--Mqtt:Host=127.0.0.1", $"--Mqtt:Port={broker.Port}", $"--Mqtt:ClientId={clientId}", "--Mqtt:MaxReconnectDelay=00:00:01",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
+            $"--Alarms:Journal:Path={Path.Combine(data, "alarms")}",
             $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             "--Logging:LogLevel:Default=Warning",
             .. InfluxArgs(influx),

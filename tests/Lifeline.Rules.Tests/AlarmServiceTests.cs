@@ -33,7 +33,8 @@ public sealed class AlarmServiceTests
     private readonly FakeTimeProvider _time = new(T0);
     private readonly RecordingObserver _observer = new();
 
-    private AlarmService CreateSut(int capacity = AlarmService.DefaultChangeLogCapacity) => new([_observer], _time, capacity);
+    private AlarmService CreateSut(int capacity = 50_000, bool latch = false) =>
+        new([_observer], _time, Microsoft.Extensions.Options.Options.Create(new AlarmOptions { ChangeLogCapacity = capacity, LatchLifeSafety = latch }));
 
     private RuleTransition Transition(RuleTransitionKind kind, string deviceId, string channelName, ThresholdRule rule, double value, DateTimeOffset? at = null)
     {
@@ -81,6 +82,12 @@ public sealed class AlarmServiceTests
             AcknowledgedBy = null,
             ClearedAt = null,
             ChangedAt = T0,
+            Transition = "Raised",
+            By = "system",
+            ConditionActive = true,
+            LifeSafety = true,
+            Latching = false,
+            Activations = 1,
         });
         sut.Seq.ShouldBe(1);
         sut.ActiveCount.ShouldBe(1);
@@ -125,7 +132,7 @@ public sealed class AlarmServiceTests
 
         var (outcome, again) = sut.Acknowledge("A000001", "someone.else");
 
-        outcome.ShouldBe(AckOutcome.AlreadyAcknowledged);
+        outcome.ShouldBe(AlarmActionOutcome.Unchanged);
         again.ShouldBe(acked);
         again!.AcknowledgedBy.ShouldBe(Operator);
     }
@@ -158,7 +165,7 @@ public sealed class AlarmServiceTests
         var (outcome, alarm) = sut.Acknowledge("A000001", Operator);
 
         // Assert
-        outcome.ShouldBe(AckOutcome.Acknowledged);
+        outcome.ShouldBe(AlarmActionOutcome.Done);
         alarm.ShouldNotBeNull();
         alarm.Seq.ShouldBe(2);
         alarm.State.ShouldBe("Acknowledged");
@@ -196,7 +203,7 @@ public sealed class AlarmServiceTests
         sut.Snapshot().Seq.ShouldBe(3);
         sut.ActiveCount.ShouldBe(0);
         sut.ActiveIdsFor($"{Gas1}.o2").ShouldBeEmpty();
-        sut.Acknowledge("A000001", Operator).Outcome.ShouldBe(AckOutcome.NotFound);
+        sut.Acknowledge("A000001", Operator).Outcome.ShouldBe(AlarmActionOutcome.NotFound);
     }
 
     [Fact]
@@ -235,7 +242,7 @@ public sealed class AlarmServiceTests
         var (outcome, alarm) = sut.Acknowledge("A000001", Operator);
 
         // Assert
-        outcome.ShouldBe(AckOutcome.Acknowledged);
+        outcome.ShouldBe(AlarmActionOutcome.Done);
         alarm.ShouldNotBeNull();
         alarm.Seq.ShouldBe(3);
         alarm.State.ShouldBe("Normal");
@@ -353,7 +360,7 @@ public sealed class AlarmServiceTests
         var (outcome, alarm) = sut.Acknowledge("A000001", "op.wang");
 
         // Assert
-        outcome.ShouldBe(AckOutcome.AlreadyAcknowledged);
+        outcome.ShouldBe(AlarmActionOutcome.Unchanged);
         alarm.ShouldNotBeNull();
         alarm.State.ShouldBe("Acknowledged");
         alarm.AcknowledgedBy.ShouldBe(Operator);
@@ -377,7 +384,7 @@ public sealed class AlarmServiceTests
         var (outcome, alarm) = sut.Acknowledge(id, Operator);
 
         // Assert
-        outcome.ShouldBe(AckOutcome.NotFound);
+        outcome.ShouldBe(AlarmActionOutcome.NotFound);
         alarm.ShouldBeNull();
         sut.Seq.ShouldBe(1);
     }
@@ -461,22 +468,22 @@ public sealed class AlarmServiceTests
                     switch (state[k])
                     {
                         case Model.Unacknowledged:
-                            outcome.ShouldBe(AckOutcome.Acknowledged);
+                            outcome.ShouldBe(AlarmActionOutcome.Done);
                             state[k] = Model.Acknowledged;
                             expectedState = "Acknowledged";
                             expectedChanges++;
                             break;
                         case Model.ReturnedUnacknowledged:
-                            outcome.ShouldBe(AckOutcome.Acknowledged);
+                            outcome.ShouldBe(AlarmActionOutcome.Done);
                             state[k] = Model.None;
                             expectedState = "Normal";
                             expectedChanges++;
                             break;
                         case Model.Acknowledged:
-                            outcome.ShouldBe(AckOutcome.AlreadyAcknowledged);
+                            outcome.ShouldBe(AlarmActionOutcome.Unchanged);
                             break;
                         default:
-                            outcome.ShouldBe(AckOutcome.NotFound);
+                            outcome.ShouldBe(AlarmActionOutcome.NotFound);
                             break;
                     }
 
@@ -511,7 +518,7 @@ public sealed class AlarmServiceTests
                 .OrderBy(x => x.SensorId));
     }
 
-    private AlarmService WithChanges(int count, int capacity = AlarmService.DefaultChangeLogCapacity)
+    private AlarmService WithChanges(int count, int capacity = 50_000)
     {
         var sut = CreateSut(capacity);
         for (var i = 0; i < count; i++)
@@ -682,7 +689,7 @@ public sealed class AlarmServiceTests
     public void Constructor_CapacityBelowOne_Throws()
     {
         // Act / Assert
-        Should.Throw<ArgumentOutOfRangeException>(() => new AlarmService([], _time, 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => CreateSut(capacity: 0));
     }
 
     [Fact]

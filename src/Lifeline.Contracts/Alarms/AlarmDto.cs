@@ -32,11 +32,23 @@ public sealed record AlarmDto
     /// <summary>Whether the process condition is in alarm now (a shelved or acknowledged alarm may be either).</summary>
     public bool ConditionActive { get; init; }
 
-    /// <summary>Life-safety alarms latch: after they clear they stay until acknowledged and reset.</summary>
+    /// <summary>A life-safety alarm (gas, O₂, fire, intrusion): never delayed, not shelvable by default, not suppressed by zone maintenance.</summary>
+    public bool LifeSafety { get; init; }
+
+    /// <summary>Latching alarms (life-safety ones by default) stay after they clear until acknowledged and reset.</summary>
     public bool Latching { get; init; }
 
     /// <summary>While shelved: when the shelf time runs out.</summary>
     public DateTimeOffset? ShelvedUntil { get; init; }
+
+    /// <summary>While shelved: who shelved it.</summary>
+    public string? ShelvedBy { get; init; }
+
+    /// <summary>While shelved: the reason given.</summary>
+    public string? ShelveReason { get; init; }
+
+    /// <summary>While suppressed or out of service: why (device in comm loss, zone under maintenance, sensor out of service).</summary>
+    public string? Suppression { get; init; }
 
     /// <summary>How many times this alarm occurrence was raised: 1, plus one for every re-raise before it was over.</summary>
     public int Activations { get; init; } = 1;

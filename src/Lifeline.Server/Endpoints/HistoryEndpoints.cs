@@ -99,10 +99,10 @@ public static partial class HistoryEndpoints
         });
     }
 
-    private static IResult BadRequest(string parameter, string detail) =>
+    internal static IResult BadRequest(string parameter, string detail) =>
         Results.Problem(title: $"Invalid '{parameter}'", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
-    private static bool TryParseTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)
+    internal static bool TryParseTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)
     {
         if (string.IsNullOrEmpty(text))
         {

@@ -8,4 +8,7 @@ public enum WalRecordKind : byte
 
     /// <summary>One alarm transition.</summary>
     AlarmEvent = 2,
+
+    /// <summary>A change of an alarm suppression scope (zone maintenance, sensor out of service), in the alarm journal.</summary>
+    AlarmScope = 3,
 }

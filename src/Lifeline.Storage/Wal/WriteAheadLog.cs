@@ -249,26 +249,10 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             return;
         }
 
-        var path = System.IO.Path.Combine(_directory, CheckpointFile);
-        var temp = path + ".tmp";
         Span<byte> content = stackalloc byte[12];
         BinaryPrimitives.WriteInt64LittleEndian(content, lsn);
         BinaryPrimitives.WriteUInt32LittleEndian(content[8..], Crc32.HashToUInt32(content[..8]));
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            file.Write(content);
-            if (_options.Fsync)
-            {
-                file.Flush(flushToDisk: true);
-            }
-        }
-
-        File.Move(temp, path, overwrite: true);
-        if (_options.Fsync)
-        {
-            DirectorySync.Sync(_directory);
-        }
-
+        DurableFile.Replace(System.IO.Path.Combine(_directory, CheckpointFile), content, _options.Fsync);
         Volatile.Write(ref _checkpointLsn, lsn);
         RemoveSegments(s => s.LastLsn <= lsn, "stored");
     }
