@@ -7,4 +7,7 @@ public static class AlarmHubMethods
 
     /// <summary>A command (interlock or operator) was queued or finished: its audit record.</summary>
     public const string CommandChanged = "CommandChanged";
+
+    /// <summary>An incident (correlated alarms) was opened, changed, merged or closed: its <c>IncidentDto</c>.</summary>
+    public const string IncidentChanged = "IncidentChanged";
 }
