@@ -29,6 +29,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Modbus.ModbusOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Control.ControlOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.AlarmOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Incidents.IncidentOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -102,6 +103,7 @@ public static class LifelineApp
         }
 
         app.MapAlarmEndpoints();
+        app.MapIncidentEndpoints();
         app.MapAssetEndpoints();
         app.MapHistoryEndpoints();
         app.MapControlEndpoints();

@@ -1,4 +1,5 @@
 using Lifeline.Alarms;
+using Lifeline.Alarms.Incidents;
 using Lifeline.Alarms.Persistence;
 using Lifeline.Assets;
 using Lifeline.Domain.Assets;
@@ -84,6 +85,13 @@ public static class LifelineServerExtensions
             if (store.Load() is { } state)
             {
                 alarms.Restore(state);
+
+                // Incidents are rebuilt from the alarms that are not over (their ids start again).
+                var incidents = sp.GetRequiredService<IncidentCorrelator>();
+                foreach (var alarm in state.Alarms.OrderBy(a => a.Seq))
+                {
+                    incidents.OnAlarmChanged(alarm);
+                }
             }
 
             // At once, so the epoch of a new journal is kept from the first start.
@@ -91,6 +99,15 @@ public static class LifelineServerExtensions
             return alarms;
         });
         services.AddHostedService<Lifeline.Server.Alarms.AlarmSnapshotService>();
+
+        // Correlation along the topology: operators see incidents, not floods.
+        services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new IncidentCorrelator(
+            sp.GetRequiredService<AssetRegistry>(),
+            sp.GetServices<IIncidentObserver>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<IncidentOptions>>().Value));
+        services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<IncidentCorrelator>());
         return builder;
     }
 
@@ -102,6 +119,9 @@ public static class LifelineServerExtensions
         builder.Services.AddSingleton<AlarmBroadcaster>();
         builder.Services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<AlarmBroadcaster>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlarmBroadcaster>());
+        builder.Services.AddSingleton<IncidentBroadcaster>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<IncidentBroadcaster>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentBroadcaster>());
         return builder;
     }
 

@@ -86,6 +86,10 @@ public sealed class AlarmFlowTests
         (await server.Http.PostAsJsonAsync($"/api/alarms/{raised.Id}/ack", new { user = "op" })).EnsureSuccessStatusCode();
         await changes.WaitForAsync(c => c.Id == raised.Id && c.State == "Acknowledged", "ack");
         await device.PublishAsync(controller, "o2", 20.9);
+
+        // A life-safety alarm latches: it is over only once an operator resets it.
+        await changes.WaitForAsync(c => c.Id == raised.Id && c.State == "Latched", "the latched state");
+        (await server.Http.PostAsJsonAsync($"/api/alarms/{raised.Id}/reset", new { user = "op" })).EnsureSuccessStatusCode();
         var over = await changes.WaitForAsync(c => c.Id == raised.Id && c.State == "Normal", "the return to normal");
 
         over.ClearedAt.ShouldNotBeNull();
