@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Lifeline.Alarms;
+using Lifeline.Server.Accounts;
 
 namespace Lifeline.Server.Endpoints;
 
@@ -27,9 +29,10 @@ public static class AlarmEndpoints
             return TypedResults.Ok(alarms.GetChangesSince(from, string.IsNullOrEmpty(epoch) ? null : epoch));
         });
 
-        group.MapPost("/{id}/ack", (string id, AckRequest? request, AlarmService alarms) =>
+        group.MapPost("/{id}/ack", (string id, AckRequest? request, AlarmService alarms, ClaimsPrincipal principal) =>
         {
-            var user = string.IsNullOrWhiteSpace(request?.User) ? DefaultUser : request.User.Trim();
+            // Attributed to the signed-in user; the body's 'user' is ignored.
+            var user = principal.Identity?.Name ?? DefaultUser;
             if (user.Length > 64)
             {
                 return Results.Problem(title: "Invalid user", detail: "'user' must be at most 64 characters", statusCode: StatusCodes.Status400BadRequest);
@@ -44,7 +47,7 @@ public static class AlarmEndpoints
                     statusCode: StatusCodes.Status404NotFound),
                 _ => Results.Ok(alarm),
             };
-        });
+        }).RequireAuthorization(Policies.Operator);
 
         return app;
     }
