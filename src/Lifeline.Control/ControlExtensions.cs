@@ -68,12 +68,14 @@ public static class ControlExtensions
     /// <c>POST /api/devices/{id}/commands</c> (body <c>{"channel": "fan1_cmd", "value": true, "user": "…", "reason": "…"}</c>;
     /// 202 with the <see cref="CommandRecord"/>, 404 for an unknown device, 400 for an unknown or read-only channel or a
     /// bad value, as ProblemDetails), <c>GET /api/commands?limit=</c> (the audit trail, newest first, default 100) and
-    /// <c>GET /api/commands/{id}</c>. No authorisation yet: roles come with operator accounts.
+    /// <c>GET /api/commands/{id}</c>. The host authorises: <paramref name="commandPolicy"/> (if given) is required to send a
+    /// command, on top of what the host requires of every endpoint. A command is attributed to the signed-in user; the
+    /// body's <c>user</c> counts only on a host without authentication.
     /// </summary>
-    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder endpoints, string? commandPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/api/devices/{id}/commands", (string id, CommandBody? body, CommandService commands) =>
+        var send = endpoints.MapPost("/api/devices/{id}/commands", (string id, CommandBody? body, CommandService commands, HttpContext http) =>
         {
             if (body?.Channel is not { Length: > 0 } channel)
             {
@@ -96,7 +98,8 @@ public static class ControlExtensions
                     return Results.Problem(title: "Bad command", detail: "'value' must be true, false or a number", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var user = string.IsNullOrWhiteSpace(body.User) ? "operator" : body.User.Trim();
+            var user = http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } signedIn } ? signedIn
+                : string.IsNullOrWhiteSpace(body.User) ? "operator" : body.User.Trim();
             try
             {
                 var record = commands.Submit(new CommandRequest(id, channel, value, string.IsNullOrWhiteSpace(body.Reason) ? $"operator command by {user}" : body.Reason, User: user));
@@ -109,6 +112,11 @@ public static class ControlExtensions
                     : Results.Problem(title: "Command not accepted", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
             }
         });
+        if (commandPolicy is not null)
+        {
+            send.RequireAuthorization(commandPolicy);
+        }
+
         endpoints.MapGet("/api/devices/{id}/commands", (string id, CommandCatalog catalog) =>
             catalog.Registry.TryGetDevice(id, out var device)
                 ? Results.Ok(catalog.CommandsOf(device.Model)
@@ -151,7 +159,7 @@ public static class ControlExtensions
     /// <summary>The body of an operator command.</summary>
     /// <param name="Channel">Command output, e.g. <c>fan1_cmd</c>.</param>
     /// <param name="Value">true, false or a number.</param>
-    /// <param name="User">Who sends it (until accounts exist, as given).</param>
+    /// <param name="User">Who sends it: ignored when the request is authenticated (the signed-in user sends it).</param>
     /// <param name="Reason">Optional operator text.</param>
     public sealed record CommandBody(string? Channel, JsonElement Value, string? User, string? Reason);
 }

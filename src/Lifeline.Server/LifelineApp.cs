@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Lifeline.Server.Accounts;
 using Lifeline.Server.Endpoints;
 using Lifeline.Server.Health;
 using Lifeline.Server.Hubs;
@@ -30,6 +31,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Control.ControlOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.AlarmOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Incidents.IncidentOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -59,6 +61,7 @@ public static class LifelineApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         builder.AddAssetRegistry();
+        builder.AddAccounts();
         builder.AddTelemetryPipeline();
         builder.AddMqttIngestion();
         builder.AddRules();
@@ -94,21 +97,30 @@ public static class LifelineApp
         app.UseRouting();
         if (File.Exists(StaticAssetsManifest))
         {
-            app.MapStaticAssets();
+            // The console's files (login page included) are public; its data is not.
+            app.MapStaticAssets().AllowAnonymous();
         }
         else
         {
-            // Hosted by another entry assembly (tests, benchmarks): serve wwwroot from the content root.
+            // Hosted by another entry assembly (tests, benchmarks): serve wwwroot from the content root (before
+            // authorization, so anonymously).
             app.UseStaticFiles();
         }
 
-        app.MapAlarmEndpoints();
-        app.MapIncidentEndpoints();
-        app.MapAssetEndpoints();
-        app.MapHistoryEndpoints();
-        app.MapControlEndpoints();
-        app.MapHub<AlarmHub>(AlarmHub.Path);
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+        // Every endpoint requires a signed-in user unless it says otherwise (fallback policy); 401/403 as ProblemDetails.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapAccountEndpoints();
+        var watch = app.MapGroup(string.Empty).RequireAuthorization(Policies.Viewer);
+        watch.MapAlarmEndpoints();
+        watch.MapIncidentEndpoints();
+        watch.MapAssetEndpoints();
+        watch.MapHistoryEndpoints();
+        watch.MapControlEndpoints(commandPolicy: Policies.Operator);
+        app.MapHub<AlarmHub>(AlarmHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.Viewer);
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
         return app;
     }
 }

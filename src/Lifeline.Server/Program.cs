@@ -1,6 +1,13 @@
 using Lifeline.Assets;
 using Lifeline.Server;
+using Lifeline.Server.Accounts;
 using Microsoft.Extensions.Options;
+
+// User management runs on the user file and exits; it never starts the server.
+if (UsersCommand.Matches(args))
+{
+    return await UsersCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
+}
 
 try
 {
@@ -32,6 +39,11 @@ catch (OptionsValidationException ex)
 catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
 {
     await Console.Error.WriteLineAsync($"Lifeline cannot start: invalid configuration: {ex.Message}");
+    return 2;
+}
+catch (AccountStoreException ex)
+{
+    await Console.Error.WriteLineAsync($"Lifeline cannot start: {ex.Message} (check Accounts:Path)");
     return 2;
 }
 catch (DirectoryNotFoundException ex)

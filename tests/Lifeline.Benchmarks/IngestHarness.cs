@@ -5,6 +5,7 @@ using System.Text;
 using Lifeline.Contracts.Mqtt;
 using Lifeline.Domain.Assets;
 using Lifeline.Server;
+using Lifeline.Server.Accounts;
 using Lifeline.Server.Pipeline;
 using Lifeline.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -162,6 +163,7 @@ public static class IngestHarness
     {
         await using var mosquitto = kind.StartsWith("Mosquitto", StringComparison.Ordinal) ? await MosquittoBroker.StartAsync() : null;
         var mqttPort = mosquitto?.Port ?? FreePort.Next();
+        var accounts = await TempAccountsAsync();
         var app = LifelineApp.Build([
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
@@ -170,6 +172,7 @@ public static class IngestHarness
             $"--Mqtt:Port={mqttPort}",
             $"--Storage:Wal:Path={TempWal()}",
             $"--Alarms:Journal:Path={TempWal()}",
+            $"--Accounts:Path={accounts.Path}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -243,6 +246,7 @@ public static class IngestHarness
     {
         var mqttPort = FreePort.Next();
         var httpPort = FreePort.Next();
+        var accounts = await TempAccountsAsync();
         var app = LifelineApp.Build([
             $"--urls=http://127.0.0.1:{httpPort}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
@@ -250,6 +254,7 @@ public static class IngestHarness
             $"--Mqtt:Port={mqttPort}",
             $"--Storage:Wal:Path={TempWal()}",
             $"--Alarms:Journal:Path={TempWal()}",
+            $"--Accounts:Path={accounts.Path}",
             "--Logging:LogLevel:Default=Warning",
             $"--Simulator:Enabled={cityLoad}",
             "--Simulator:ScenarioSet=none",
@@ -258,7 +263,9 @@ public static class IngestHarness
         try
         {
             var arrivals = System.Threading.Channels.Channel.CreateUnbounded<(string SensorId, long At)>();
-            await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{httpPort}/hubs/alarms").Build();
+            await using var hub = new HubConnectionBuilder()
+                .WithUrl($"http://127.0.0.1:{httpPort}/hubs/alarms", o => o.AccessTokenProvider = () => Task.FromResult<string?>(accounts.Token))
+                .Build();
             hub.On<System.Text.Json.JsonElement>("AlarmChanged", e =>
             {
                 // Only raises count: under city load the simulator's next normal reading clears each alarm again.
@@ -320,6 +327,18 @@ public static class IngestHarness
         {
             await Task.Delay(2);
         }
+    }
+
+    /// <summary>
+    /// A fresh user file for one platform run, with an operator and its API token: the hub and the API require sign-in,
+    /// and with a user present the server creates no admin (nor prints its password).
+    /// </summary>
+    internal static async Task<(string Path, string Token)> TempAccountsAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lifeline-bench-users-{Guid.NewGuid():N}", "users.json");
+        using var store = new AccountStore(path);
+        await store.AddUserAsync("bench", Role.Operator, Passwords.Generate());
+        return (path, (await store.CreateTokenAsync("bench", "benchmark")).Secret);
     }
 
     /// <summary>A fresh write-ahead log folder for one platform run.</summary>

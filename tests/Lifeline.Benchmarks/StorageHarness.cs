@@ -109,6 +109,7 @@ public static class StorageHarness
         await using var mosquitto = await MosquittoBroker.StartAsync();
         await using var influx = await InfluxDbServer.StartAsync();
         var wal = IngestHarness.TempWal();
+        var accounts = await IngestHarness.TempAccountsAsync();
         var app = LifelineApp.Build([
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
@@ -117,6 +118,7 @@ public static class StorageHarness
             $"--Mqtt:Port={mosquitto.Port}",
             $"--Storage:Wal:Path={wal}",
             $"--Alarms:Journal:Path={wal}-alarms",
+            $"--Accounts:Path={accounts.Path}",
             $"--Influx:Url={influx.Url}",
             "--Influx:ApiVersion=V1",
             "--Influx:Database=lifeline",

@@ -81,7 +81,7 @@ public sealed class InterlockTests
         while (stopwatch.Elapsed < TimeSpan.FromSeconds(30));
 
         record.GetProperty("outcome").GetString().ShouldBe("Confirmed", record.ToString());
-        record.GetProperty("user").GetString().ShouldBe("operator-li");
+        record.GetProperty("user").GetString().ShouldBe(LifelineServerHost.OperatorName); // the signed-in user, not the body's "user"
         (await server.GetJsonAsync<JsonElement>($"/api/sensors/{device}.fan2_run")).GetProperty("value").GetDouble().ShouldBe(1);
 
         // A command to something that is not an output is refused with the reason.

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -6,26 +7,56 @@ using Lifeline.Contracts.Alarms;
 using Lifeline.Domain.Assets;
 using Lifeline.Ingestion.Mqtt;
 using Lifeline.Server;
+using Lifeline.Server.Accounts;
 using Lifeline.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lifeline.Integration.Tests;
 
-/// <summary>The real server, in-process, on Kestrel with a free loopback port (real sockets for HTTP, SignalR and MQTT).</summary>
+/// <summary>
+/// The real server, in-process, on Kestrel with a free loopback port (real sockets for HTTP, SignalR and MQTT).
+/// Before it starts, an <see cref="OperatorName"/> user (role operator, random password) is written into its user file;
+/// <see cref="Http"/> and <see cref="ConnectHubAsync()"/> are signed in as that operator with an API token.
+/// </summary>
 public sealed class LifelineServerHost : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    private LifelineServerHost(WebApplication app, Uri baseAddress, int mqttPort, string dataDirectory)
+    /// <summary>The user <see cref="Http"/> and the hub connections act as: every ack and command is attributed to it.</summary>
+    public const string OperatorName = "operator";
+
+    /// <summary>Pass to start with the user file as it is (no operator added; <see cref="Http"/> is then anonymous).</summary>
+    public const string NoUsersArgument = "--no-test-users";
+
+    private const string AccountsArgument = "--Accounts:Path=";
+
+    private LifelineServerHost(WebApplication app, Uri baseAddress, int mqttPort, string dataDirectory, string accountsPath, TestOperator? user)
     {
         DataDirectory = dataDirectory;
         App = app;
         BaseAddress = baseAddress;
         MqttPort = mqttPort;
+        AccountsPath = accountsPath;
+        OperatorPassword = user?.Password;
+        OperatorToken = user?.Token;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (user is not null)
+        {
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        }
     }
+
+    /// <summary>The server's user file (in the data folder unless <c>--Accounts:Path=</c> was passed).</summary>
+    public string AccountsPath { get; }
+
+    /// <summary>Password of <see cref="OperatorName"/> (null with <see cref="NoUsersArgument"/>).</summary>
+    public string? OperatorPassword { get; }
+
+    /// <summary>API token of <see cref="OperatorName"/> that <see cref="Http"/> sends (null with <see cref="NoUsersArgument"/>).</summary>
+    public string? OperatorToken { get; }
 
     public WebApplication App { get; }
 
@@ -70,6 +101,9 @@ public sealed class LifelineServerHost : IAsyncDisposable
         var httpPort = FreePort.Next();
         var data = args.FirstOrDefault(a => a.StartsWith(DataArgument, StringComparison.Ordinal))?[DataArgument.Length..]
             ?? Directory.CreateTempSubdirectory("lifeline-data-").FullName;
+        var accounts = args.LastOrDefault(a => a.StartsWith(AccountsArgument, StringComparison.Ordinal))?[AccountsArgument.Length..]
+            ?? Path.Combine(data, "users.json");
+        var user = args.Contains(NoUsersArgument) ? null : await TestOperator.EnsureAsync(accounts);
         var app = LifelineApp.Build([
             $"--urls=http://127.0.0.1:{httpPort}",
             $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
@@ -78,9 +112,10 @@ public sealed class LifelineServerHost : IAsyncDisposable
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Mqtt:ClientId=lifeline-test-{Guid.NewGuid():N}",
             "--Logging:LogLevel:Default=Warning",
-            .. args.Where(a => !a.StartsWith(DataArgument, StringComparison.Ordinal))]);
+            $"{AccountsArgument}{accounts}",
+            .. args.Where(a => !a.StartsWith(DataArgument, StringComparison.Ordinal) && a != NoUsersArgument)]);
         await app.StartAsync();
-        var host = new LifelineServerHost(app, new Uri($"http://127.0.0.1:{httpPort}"), mqttPort, data);
+        var host = new LifelineServerHost(app, new Uri($"http://127.0.0.1:{httpPort}"), mqttPort, data, accounts, user);
         if (waitForConnection)
         {
             await host.WaitForMqttAsync(connects: 1);
@@ -99,12 +134,22 @@ public sealed class LifelineServerHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A SignalR client over a real WebSocket that writes every AlarmChanged into a channel.</summary>
-    public async Task<(HubConnection Connection, ChannelReader<AlarmDto> Changes)> ConnectHubAsync()
+    /// <summary>A SignalR client over a real WebSocket, signed in as <see cref="OperatorName"/>, that writes every AlarmChanged into a channel.</summary>
+    public Task<(HubConnection Connection, ChannelReader<AlarmDto> Changes)> ConnectHubAsync() =>
+        ConnectHubAsync(o =>
+        {
+            if (OperatorToken is { } token)
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            }
+        });
+
+    /// <summary>A SignalR client with the given connection options (credentials), on <paramref name="path"/>.</summary>
+    public async Task<(HubConnection Connection, ChannelReader<AlarmDto> Changes)> ConnectHubAsync(Action<HttpConnectionOptions> configure, string path = "/hubs/alarms")
     {
         var changes = System.Threading.Channels.Channel.CreateUnbounded<AlarmDto>();
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, "/hubs/alarms"))
+            .WithUrl(new Uri(BaseAddress, path), configure)
             .AddJsonProtocol(o => o.PayloadSerializerOptions = Json)
             .Build();
         connection.On<AlarmDto>("AlarmChanged", dto => changes.Writer.TryWrite(dto));
@@ -142,4 +187,26 @@ public sealed class LifelineServerHost : IAsyncDisposable
 
     /// <summary>Keeps the data folder on dispose, for a restart with <see cref="DataArgument"/>.</summary>
     public void KeepData() => _ownsData = false;
+}
+
+/// <summary>The operator the test host signs in as: created in the user file before the server starts.</summary>
+internal sealed record TestOperator(string Password, string Token)
+{
+    /// <summary>Adds (or, on a restart with the same data, re-keys) <see cref="LifelineServerHost.OperatorName"/> and gives it a new token.</summary>
+    public static async Task<TestOperator> EnsureAsync(string accountsPath)
+    {
+        using var store = new AccountStore(accountsPath);
+        var password = Passwords.GenerateFor(LifelineServerHost.OperatorName);
+        if (store.Find(LifelineServerHost.OperatorName) is null)
+        {
+            await store.AddUserAsync(LifelineServerHost.OperatorName, Role.Operator, password);
+        }
+        else
+        {
+            await store.SetPasswordAsync(LifelineServerHost.OperatorName, password);
+        }
+
+        var token = await store.CreateTokenAsync(LifelineServerHost.OperatorName, "integration-tests");
+        return new TestOperator(password, token.Secret);
+    }
 }

@@ -2,6 +2,7 @@ using Lifeline.Alarms;
 using Lifeline.Alarms.Persistence;
 using Lifeline.Contracts.Alarms;
 using Lifeline.Domain.Assets;
+using Lifeline.Server.Accounts;
 
 namespace Lifeline.Server.Endpoints;
 
@@ -11,8 +12,6 @@ namespace Lifeline.Server.Endpoints;
 /// </summary>
 public static class AlarmEndpoints
 {
-    public const string DefaultUser = "operator";
-
     /// <summary>Longest reason or comment kept.</summary>
     public const int MaxTextLength = 500;
 
@@ -40,13 +39,13 @@ public static class AlarmEndpoints
             alarms.Find(id) is { } alarm ? Results.Ok(alarm) : NotActive(id));
 
         group.MapPost("/{id}/ack", async (string id, AckRequest? request, HttpContext http, AlarmService alarms) =>
-            await Act(http, request?.User, request?.Comment, user => alarms.Acknowledge(id, user, Trim(request?.Comment)), id));
+            await Act(http, request?.User, request?.Comment, user => alarms.Acknowledge(id, user, Trim(request?.Comment)), id)).RequireAuthorization(Policies.Operator);
 
         group.MapPost("/{id}/reset", async (string id, AckRequest? request, HttpContext http, AlarmService alarms) =>
-            await Act(http, request?.User, request?.Comment, user => alarms.Reset(id, user, Trim(request?.Comment)), id));
+            await Act(http, request?.User, request?.Comment, user => alarms.Reset(id, user, Trim(request?.Comment)), id)).RequireAuthorization(Policies.Operator);
 
         group.MapPost("/{id}/unshelve", async (string id, AckRequest? request, HttpContext http, AlarmService alarms) =>
-            await Act(http, request?.User, request?.Comment, user => alarms.Unshelve(id, user, Trim(request?.Comment)), id));
+            await Act(http, request?.User, request?.Comment, user => alarms.Unshelve(id, user, Trim(request?.Comment)), id)).RequireAuthorization(Policies.Operator);
 
         group.MapPost("/{id}/shelve", async (string id, ShelveRequest? request, HttpContext http, AlarmService alarms) =>
         {
@@ -66,7 +65,7 @@ public static class AlarmEndpoints
             }
 
             return await Act(http, request.User, request.Reason, user => alarms.Shelve(id, user, Trim(request.Reason)!, TimeSpan.FromMinutes(minutes)), id);
-        });
+        }).RequireAuthorization(Policies.Operator);
 
         app.MapPut("/api/zones/{id}/maintenance", async (string id, ScopeRequest? request, HttpContext http, AssetRegistry registry, AlarmService alarms, TimeProvider time) =>
         {
@@ -76,10 +75,10 @@ public static class AlarmEndpoints
             }
 
             return await SetScope(http, request, time, (user, reason) => alarms.SetZoneMaintenance(id, user, reason, request!.Until), () => alarms.Scopes().First(s => s.Id == id && s.Kind == AlarmScopeDto.ZoneMaintenance));
-        }).WithTags("Alarms");
+        }).WithTags("Alarms").RequireAuthorization(Policies.Engineer);
 
         app.MapDelete("/api/zones/{id}/maintenance", async (string id, string? reason, HttpContext http, AlarmService alarms) =>
-            await EndScope(http, AlarmScopeDto.ZoneMaintenance, id, reason, alarms, (user, why) => alarms.EndZoneMaintenance(id, user, why))).WithTags("Alarms");
+            await EndScope(http, AlarmScopeDto.ZoneMaintenance, id, reason, alarms, (user, why) => alarms.EndZoneMaintenance(id, user, why))).WithTags("Alarms").RequireAuthorization(Policies.Engineer);
 
         app.MapPut("/api/sensors/{id}/out-of-service", async (string id, ScopeRequest? request, HttpContext http, AssetRegistry registry, AlarmService alarms, TimeProvider time) =>
         {
@@ -89,20 +88,17 @@ public static class AlarmEndpoints
             }
 
             return await SetScope(http, request, time, (user, reason) => alarms.RemoveFromService(id, user, reason, request!.Until), () => alarms.Scopes().First(s => s.Id == id && s.Kind == AlarmScopeDto.SensorOutOfService));
-        }).WithTags("Alarms");
+        }).WithTags("Alarms").RequireAuthorization(Policies.Engineer);
 
         app.MapDelete("/api/sensors/{id}/out-of-service", async (string id, string? reason, HttpContext http, AlarmService alarms) =>
-            await EndScope(http, AlarmScopeDto.SensorOutOfService, id, reason, alarms, (user, why) => alarms.ReturnToService(id, user, why))).WithTags("Alarms");
+            await EndScope(http, AlarmScopeDto.SensorOutOfService, id, reason, alarms, (user, why) => alarms.ReturnToService(id, user, why))).WithTags("Alarms").RequireAuthorization(Policies.Engineer);
 
         return app;
     }
 
-    /// <summary>Who acts: the signed-in user, else the name the request gives.</summary>
+    /// <summary>Who acts: the signed-in user (a body's <c>user</c> is ignored; every action is attributed to its account).</summary>
     internal static string? Actor(HttpContext http, string? requested) =>
-        http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name
-        : string.IsNullOrWhiteSpace(requested) ? DefaultUser
-        : requested.Trim() is { Length: <= 64 } trimmed ? trimmed
-        : null;
+        http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : null;
 
     private static IResult History(string? from, string? to, string? site, string? zone, string? kind, string? alarm, int? limit, AlarmStore store, TimeProvider time)
     {
@@ -135,7 +131,7 @@ public static class AlarmEndpoints
     {
         if (Actor(http, requestedUser) is not { } user)
         {
-            return HistoryEndpoints.BadRequest("user", "'user' must be at most 64 characters");
+            return Results.Unauthorized();
         }
 
         if (text is { Length: > MaxTextLength })
@@ -157,7 +153,7 @@ public static class AlarmEndpoints
     {
         if (Actor(http, request?.User) is not { } user)
         {
-            return HistoryEndpoints.BadRequest("user", "'user' must be at most 64 characters");
+            return Results.Unauthorized();
         }
 
         if (string.IsNullOrWhiteSpace(request?.Reason) || request.Reason.Length > MaxTextLength)
@@ -183,7 +179,7 @@ public static class AlarmEndpoints
 
         if (Actor(http, null) is not { } user)
         {
-            return HistoryEndpoints.BadRequest("user", "'user' must be at most 64 characters");
+            return Results.Unauthorized();
         }
 
         await end(user, string.IsNullOrWhiteSpace(reason) ? "ended" : reason.Trim());

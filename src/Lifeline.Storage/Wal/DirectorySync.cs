@@ -7,7 +7,7 @@ namespace Lifeline.Storage.Wal;
 /// renamed checkpoint survives a power cut, not only a process crash. .NET has no API for it; elsewhere than Linux
 /// and macOS it does nothing.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
     private const int LinuxDirectory = 0x10000;

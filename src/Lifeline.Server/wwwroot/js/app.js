@@ -1,18 +1,46 @@
 // Lifeline control-room page: active alarms pushed over SignalR, kept consistent by seq.
 // Hub method names: keep in sync with Hubs/AlarmHubMethods.cs.
 import { AlarmSync } from './alarm-sync.js';
+import { canOperate, loginUrl } from './session.js';
 
 const PRIORITY_RANK = { Critical: 4, High: 3, Medium: 2, Low: 1 };
-const operator = localStorage.getItem('lifeline.operator') || 'operator';
+// Who is signed in ({name, role}); actions are attributed to this user by the server.
+let me = null;
 const rows = document.getElementById('alarm-rows');
 const noAlarms = document.getElementById('no-alarms');
 const connection = document.getElementById('connection');
 let selectedDevice = null;
 let chosenByOperator = false;
 
+// Signed out (session expired, user disabled, password changed): to the login page, back here afterwards.
+let leaving = false;
+function toLogin() {
+  if (leaving) return;
+  leaving = true;
+  location.replace(loginUrl(location));
+}
+
+// fetch for the API: a 401 means the session is over.
+async function api(url, init) {
+  const response = await fetch(url, init);
+  if (response.status === 401) {
+    toLogin();
+    throw new Error(`${url}: signed out`);
+  }
+  return response;
+}
+
+// The signed-in user, or null when not signed in (throws when the server cannot be reached).
+async function whoAmI() {
+  const response = await fetch('/api/auth/me', { cache: 'no-store' });
+  if (response.status === 401) return null;
+  if (!response.ok) throw new Error(`/api/auth/me: HTTP ${response.status}`);
+  return response.json();
+}
+
 const sync = new AlarmSync({
   fetchJson: async (url) => {
-    const response = await fetch(url, { cache: 'no-store' });
+    const response = await api(url, { cache: 'no-store' });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.json();
   },
@@ -57,7 +85,7 @@ function renderRow(a) {
   ];
   tr.innerHTML = cells.map((c, i) => `<td${i === 1 ? ' class="state"' : ''}>${c}</td>`).join('');
   const td = document.createElement('td');
-  if (a.state === 'Unacknowledged' || a.state === 'ReturnedUnacknowledged') {
+  if ((a.state === 'Unacknowledged' || a.state === 'ReturnedUnacknowledged') && canOperate(me?.role)) {
     const button = document.createElement('button');
     button.className = 'ack';
     button.textContent = 'Ack';
@@ -76,10 +104,10 @@ function escapeHtml(s) {
 async function acknowledge(id, button) {
   button.disabled = true;
   try {
-    const response = await fetch(`/api/alarms/${encodeURIComponent(id)}/ack`, {
+    const response = await api(`/api/alarms/${encodeURIComponent(id)}/ack`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: operator }),
+      body: JSON.stringify({}),
     });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
@@ -96,7 +124,7 @@ let outputs = [];
 const lastCommand = new Map(); // `${device}|${channel}` → newest CommandRecord
 
 async function loadOutputs(deviceId) {
-  const response = await fetch(`/api/devices/${encodeURIComponent(deviceId)}/commands`, { cache: 'no-store' }).catch(() => null);
+  const response = await api(`/api/devices/${encodeURIComponent(deviceId)}/commands`, { cache: 'no-store' }).catch(() => null);
   outputs = response && response.ok ? await response.json().catch(() => []) : [];
   if (deviceId === selectedDevice) renderControl();
 }
@@ -110,8 +138,9 @@ function renderControl() {
     const status = last
       ? `${last.value >= 0.5 ? 'start' : 'stop'} · ${last.outcome}${last.user ? ' · ' + last.user : last.interlockId ? ' · interlock' : ''} · ${fmtTime(last.finishedAt || last.requestedAt)}`
       : '–';
+    const buttons = canOperate(me?.role) ? '<button data-value="1">Start</button> <button data-value="0">Stop</button>' : '';
     tr.innerHTML = `<td>${escapeHtml(o.channel)}</td><td>${escapeHtml(o.feedback || '')}</td>` +
-      `<td><button data-value="1">Start</button> <button data-value="0">Stop</button></td>` +
+      `<td>${buttons}</td>` +
       `<td class="cmd-${last ? last.outcome : 'none'}" title="${escapeHtml(last?.detail || '')}">${escapeHtml(status)}</td>`;
     for (const button of tr.querySelectorAll('button')) {
       button.addEventListener('click', () => command(selectedDevice, o.channel, Number(button.dataset.value), button));
@@ -125,16 +154,16 @@ async function command(deviceId, channel, value, button) {
   if (!confirm(`${verb} ${channel} on ${deviceId}?`)) return;
   button.disabled = true;
   try {
-    const response = await fetch(`/api/devices/${encodeURIComponent(deviceId)}/commands`, {
+    const response = await api(`/api/devices/${encodeURIComponent(deviceId)}/commands`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ channel, value, user: 'console', reason: 'operator command from the control-room console' }),
+      body: JSON.stringify({ channel, value, reason: 'operator command from the control-room console' }),
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) { alert(body.detail || `command refused (${response.status})`); return; }
     onCommand(body);
   } catch (e) {
-    alert('command not sent: no connection to the server');
+    if (!leaving) alert('command not sent: no connection to the server');
   } finally {
     button.disabled = false;
   }
@@ -169,7 +198,7 @@ document.getElementById('watch-form').addEventListener('submit', (e) => {
 async function refreshLive() {
   if (!selectedDevice) return;
   const hint = document.getElementById('live-hint');
-  const response = await fetch(`/api/sensors?device=${encodeURIComponent(selectedDevice)}`, { cache: 'no-store' }).catch(() => null);
+  const response = await api(`/api/sensors?device=${encodeURIComponent(selectedDevice)}`, { cache: 'no-store' }).catch(() => null);
   if (!response || !response.ok) {
     // Never keep showing the previous device's values under a new name.
     document.getElementById('live-rows').replaceChildren();
@@ -246,6 +275,9 @@ async function start() {
     setConnection('up');
   } catch (e) {
     setConnection('down');
+    // A refused negotiation looks like any other failure here: ask whether the session is still there.
+    const user = await whoAmI().catch(() => undefined);
+    if (user === null) { toLogin(); return; }
     setTimeout(start, 2000);
   }
 }
@@ -267,11 +299,37 @@ async function loadDevices() {
   }
 }
 
-start();
-const initial = new URLSearchParams(location.hash.slice(1)).get('device');
-if (initial) { chosenByOperator = true; selectDevice(initial); }
-loadDevices();
-setInterval(refreshLive, 2000);
-setInterval(refreshStats, 2000);
-refreshStats();
+function showUser() {
+  document.getElementById('user').textContent = `${me.name} (${me.role})`;
+  const signOut = document.getElementById('sign-out');
+  signOut.hidden = false;
+  signOut.addEventListener('click', async () => {
+    signOut.disabled = true;
+    await fetch('/api/auth/logout', { method: 'POST' }).catch(() => null);
+    await hub.stop().catch(() => null);
+    toLogin();
+  });
+}
+
+async function boot() {
+  try {
+    me = await whoAmI();
+  } catch (e) {
+    // The server is not reachable yet: try again, the page stays as it is.
+    setConnection('down');
+    setTimeout(boot, 2000);
+    return;
+  }
+  if (!me) { toLogin(); return; }
+  showUser();
+  start();
+  const initial = new URLSearchParams(location.hash.slice(1)).get('device');
+  if (initial) { chosenByOperator = true; selectDevice(initial); }
+  loadDevices();
+  setInterval(refreshLive, 2000);
+  setInterval(refreshStats, 2000);
+  refreshStats();
+}
+
+boot();
 window.lifeline = { sync, hub };
