@@ -8,8 +8,10 @@ using static Lifeline.Rules.Tests.Incidents.IncidentTestRegistry;
 
 namespace Lifeline.Rules.Tests.Incidents;
 
-public sealed class IncidentCorrelatorTests
+public sealed class IncidentCorrelatorTests : IDisposable
 {
+    public void Dispose() => _alarms?.Dispose();
+
     private const string Operator = "op.wang";
 
     private static readonly DateTimeOffset T0 = new(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
@@ -22,7 +24,8 @@ public sealed class IncidentCorrelatorTests
     private IncidentCorrelator CreateSut(IncidentOptions? options = null)
     {
         var sut = new IncidentCorrelator(_registry, [_observer], _time, options);
-        _alarms = new AlarmService([sut], _time);
+        _alarms?.Dispose();
+        _alarms = new AlarmService([sut], _time, Microsoft.Extensions.Options.Options.Create(new AlarmOptions { LatchLifeSafety = false }));
         return sut;
     }
 
@@ -46,7 +49,7 @@ public sealed class IncidentCorrelatorTests
         _alarms.Apply(new RuleTransition(kind, rule, device!, channel!, value, _time.GetUtcNow()));
     }
 
-    private void Ack(string alarmId) => _alarms.Acknowledge(alarmId, Operator).Outcome.ShouldBe(AckOutcome.Acknowledged);
+    private void Ack(string alarmId) => _alarms.Acknowledge(alarmId, Operator).Outcome.ShouldBe(AlarmActionOutcome.Done);
 
     private static void ShouldList(IncidentDto incident, params (string Id, string State, bool Dependant)[] alarms) =>
         incident.Alarms.Select(a => (a.Id, a.State, a.Dependant)).ShouldBe(alarms);
