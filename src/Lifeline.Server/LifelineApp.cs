@@ -31,6 +31,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Control.ControlOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.AlarmOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Incidents.IncidentOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Kpis.AlarmKpiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
@@ -116,6 +117,7 @@ public static class LifelineApp
         var watch = app.MapGroup(string.Empty).RequireAuthorization(Policies.Viewer);
         watch.MapAlarmEndpoints();
         watch.MapIncidentEndpoints();
+        watch.MapAlarmKpiEndpoints();
         watch.MapAssetEndpoints();
         watch.MapHistoryEndpoints();
         watch.MapControlEndpoints(commandPolicy: Policies.Operator);

@@ -1,5 +1,6 @@
 using Lifeline.Alarms;
 using Lifeline.Alarms.Incidents;
+using Lifeline.Alarms.Kpis;
 using Lifeline.Alarms.Persistence;
 using Lifeline.Assets;
 using Lifeline.Domain.Assets;
@@ -82,6 +83,9 @@ public static class LifelineServerExtensions
         {
             var store = sp.GetRequiredService<AlarmStore>();
             var alarms = new AlarmService(sp.GetServices<IAlarmObserver>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AlarmOptions>>(), store);
+            var kpis = sp.GetRequiredService<AlarmKpiCalculator>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            kpis.Restore(store.History(new AlarmHistoryQuery(now - sp.GetRequiredService<IOptions<AlarmKpiOptions>>().Value.Retention, now.AddDays(1), Limit: int.MaxValue)).Items);
             if (store.Load() is { } state)
             {
                 alarms.Restore(state);
@@ -108,6 +112,11 @@ public static class LifelineServerExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<IncidentOptions>>().Value));
         services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<IncidentCorrelator>());
+
+        // ISA-18.2 KPIs, fed live and, at start-up, from the journal's history of the KPI window.
+        services.AddOptions<AlarmKpiOptions>().BindConfiguration(AlarmKpiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new AlarmKpiCalculator(sp.GetRequiredService<IOptions<AlarmKpiOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<AlarmKpiCalculator>());
         return builder;
     }
 
