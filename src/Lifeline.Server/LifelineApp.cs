@@ -28,6 +28,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Influx.InfluxOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Ingestion.Modbus.ModbusOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Control.ControlOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -104,6 +105,7 @@ public static class LifelineApp
         app.MapAssetEndpoints();
         app.MapHistoryEndpoints();
         app.MapControlEndpoints();
+        app.MapRuleEndpoints();
         app.MapHub<AlarmHub>(AlarmHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
         return app;

@@ -33,6 +33,7 @@ public static class LifelineServerExtensions
         }
 
         builder.Services.AddSingleton(AssetRegistryLoader.Load(path));
+        builder.Services.AddSingleton(new AssetsLocation(path));
         return builder;
     }
 
@@ -57,6 +58,9 @@ public static class LifelineServerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(sp => new RuleEngine(sp.GetRequiredService<AssetRegistry>()));
+        builder.Services.AddOptions<Lifeline.Server.RuleReload.RuleReloadOptions>().BindConfiguration(Lifeline.Server.RuleReload.RuleReloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Lifeline.Server.RuleReload.RuleReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Lifeline.Server.RuleReload.RuleReloader>());
         return builder;
     }
 
