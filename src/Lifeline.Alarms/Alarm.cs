@@ -10,8 +10,8 @@ namespace Lifeline.Alarms;
 /// </summary>
 internal sealed class Alarm
 {
-    /// <summary>The identity, place and rule fields, fixed for the alarm's life (from the rule or the journal).</summary>
-    public required AlarmDto Template { get; init; }
+    /// <summary>The identity, place and rule fields (from the rule when last raised, or from the journal).</summary>
+    public required AlarmDto Template { get; set; }
 
     public string Id => Template.Id;
 

@@ -168,6 +168,7 @@ public sealed class AlarmService : IDisposable
                 {
                     // ISA-18.2 D → B (and a latched, shelved or suppressed alarm whose condition returns): a new
                     // activation that needs a new acknowledgement.
+                    alarm.Template = TemplateFor(transition, alarm.Id); // under the rule in force now (a reload may have changed it)
                     alarm.ConditionActive = true;
                     alarm.Value = transition.Value;
                     alarm.RaisedAt = transition.At;
@@ -185,7 +186,7 @@ public sealed class AlarmService : IDisposable
                 alarm.ConditionActive = false;
                 alarm.Value = transition.Value;
                 alarm.ClearedAt = transition.At;
-                Record(alarm, transition.At, AlarmTransitionKind.Cleared, System, null);
+                Record(alarm, transition.At, AlarmTransitionKind.Cleared, System, transition.Reason);
                 RemoveIfOver(alarm);
                 OnConditionChanged(alarm, transition.At);
             }

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using Lifeline.Assets.Seeds;
 using Lifeline.Assets.Yaml;
+using Lifeline.Domain.Alarms;
 using Lifeline.Domain.Assets;
 using YamlDotNet.RepresentationModel;
 
@@ -59,15 +60,46 @@ public static class AssetRegistryLoader
         });
 
         var gas = Read(directory, GasFile, errors, (reader, root) => GasParser.Parse(reader, root, city, types, sites, devices));
-        var rules = Read(directory, RulesFile, errors, (reader, root) => RulesParser.Parse(reader, root, types));
+
+        // The override scopes are checked against the topology only when it loaded without errors (no cascade).
+        var sensorTypes = new ReadOnlyDictionary<string, SensorType>(types.Types.ToDictionary(StringComparer.Ordinal));
+        var topology = errors.Count == 0 ? new AssetRegistry(city.Id!, [.. tunnels!.Sites, .. plants!, gas!], sensorTypes, RuleSet.Empty) : null;
+        var rules = Read(directory, RulesFile, errors, (reader, root) => ParseRules(reader, root, types, topology));
 
         if (errors.Count > 0)
         {
             throw new AssetRegistryException(errors.Items.ToList());
         }
 
-        List<Site> all = [.. tunnels!.Sites, .. plants!, gas!];
-        return new AssetRegistry(city.Id!, all, new ReadOnlyDictionary<string, SensorType>(types.Types.ToDictionary(StringComparer.Ordinal)), rules!);
+        return new AssetRegistry(topology!.City, topology.Sites, sensorTypes, rules!);
+    }
+
+    /// <summary>
+    /// Reads rules.yaml of <paramref name="directory"/> again (rules and overrides) and checks it against the sensor
+    /// types and topology of <paramref name="registry"/>, which are not re-read: this is the reload of the rules
+    /// without a restart.
+    /// </summary>
+    /// <exception cref="AssetRegistryException">With every error found in rules.yaml, in the format of <see cref="Load"/>.</exception>
+    public static RuleSet LoadRules(string directory, AssetRegistry registry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(registry);
+        var errors = new ErrorList();
+        var types = SensorTypeCatalog.From(registry.SensorTypes);
+        var rules = Read(directory, RulesFile, errors, (reader, root) => ParseRules(reader, root, types, registry));
+        if (errors.Count > 0)
+        {
+            throw new AssetRegistryException(errors.Items.ToList());
+        }
+
+        return rules!;
+    }
+
+    private static RuleSet ParseRules(YamlReader reader, YamlNode root, SensorTypeCatalog types, AssetRegistry? topology)
+    {
+        var result = RulesParser.Parse(reader, root, types);
+        var overrides = topology is null ? [] : OverrideScopeChecker.Check(reader, result.Overrides, topology);
+        return new RuleSet(result.Rules, overrides);
     }
 
     private static T? Read<T>(string directory, string name, ErrorList errors, Func<YamlReader, YamlNode, T?> parse)

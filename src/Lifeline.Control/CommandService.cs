@@ -43,7 +43,6 @@ public sealed partial class CommandService : BackgroundService
     private readonly Dictionary<string, LinkedListNode<CommandRecord>> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _deviceGates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Device, string Channel), FeedbackWaiters> _waiters = new();
-    private readonly ConcurrentDictionary<string, bool> _unconfirmed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private long _nextId;
     private int _waiterCount;
@@ -326,14 +325,11 @@ public sealed partial class CommandService : BackgroundService
         {
             if (outcome == CommandOutcome.Confirmed)
             {
-                if (_unconfirmed.TryRemove(device.Id, out _))
-                {
-                    _alarms().Apply(new RuleTransition(RuleTransitionKind.Cleared, UnconfirmedRule, device, CommandChannel, 0, at));
-                }
+                // Also clears an unconfirmed alarm restored from the journal after a restart (a clear of none is ignored).
+                _alarms().Apply(new RuleTransition(RuleTransitionKind.Cleared, UnconfirmedRule, device, CommandChannel, 0, at));
             }
             else if (outcome is CommandOutcome.NotConfirmed or CommandOutcome.Failed)
             {
-                _unconfirmed[device.Id] = true;
                 _alarms().Apply(new RuleTransition(RuleTransitionKind.Raised, UnconfirmedRule, device, CommandChannel, 1, at));
             }
         }

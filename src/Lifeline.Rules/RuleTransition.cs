@@ -13,4 +13,7 @@ namespace Lifeline.Rules;
 public sealed record RuleTransition(RuleTransitionKind Kind, ThresholdRule Rule, Device Device, Channel Channel, double Value, DateTimeOffset At)
 {
     public string SensorId => Device.SensorId(Channel.Name);
+
+    /// <summary>Why, when it was not the value: e.g. a cleared transition because a reload changed or removed the rule.</summary>
+    public string? Reason { get; init; }
 }

@@ -23,6 +23,10 @@ internal sealed class ThresholdState(ThresholdRule rule, Device device, Channel 
 
     public ThresholdRule Rule { get; } = rule;
 
+    public Device Device { get; } = device;
+
+    public Channel Channel { get; } = channel;
+
     public bool IsActive => _phase is Phase.Active or Phase.PendingOff;
 
     /// <summary>True while a delay is running, so the engine's timer pass must look at it.</summary>
@@ -74,6 +78,34 @@ internal sealed class ThresholdState(ThresholdRule rule, Device device, Channel 
         }
     }
 
+    /// <summary>Takes over the phase, timer and last value of the same rule's state under the previous rule set.</summary>
+    public void CarryOver(ThresholdState previous)
+    {
+        _phase = previous._phase;
+        _since = previous._since;
+        _lastValue = previous._lastValue;
+    }
+
+    /// <summary>Marks the alarm as raised (restored after a restart); a state already active is left as it is.</summary>
+    public void Restore()
+    {
+        if (!IsActive)
+        {
+            _phase = Phase.Active;
+        }
+    }
+
+    /// <summary>
+    /// The rule no longer applies in this form: an active alarm is cleared with <paramref name="reason"/> (null when there
+    /// is none), so no alarm is left without a rule that could ever clear it.
+    /// </summary>
+    public RuleTransition? Retire(DateTimeOffset now, string reason)
+    {
+        var wasActive = IsActive;
+        _phase = Phase.Normal;
+        return wasActive ? Transition(RuleTransitionKind.Cleared, now) with { Reason = reason } : null;
+    }
+
     /// <summary>Lets a running on- or off-delay expire without a new reading.</summary>
     public RuleTransition? OnTime(DateTimeOffset now)
     {
@@ -92,5 +124,5 @@ internal sealed class ThresholdState(ThresholdRule rule, Device device, Channel 
         return null;
     }
 
-    private RuleTransition Transition(RuleTransitionKind kind, DateTimeOffset at) => new(kind, Rule, device, channel, _lastValue, at);
+    private RuleTransition Transition(RuleTransitionKind kind, DateTimeOffset at) => new(kind, Rule, Device, Channel, _lastValue, at);
 }

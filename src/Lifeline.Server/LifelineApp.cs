@@ -33,6 +33,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Incidents.IncidentOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Kpis.AlarmKpiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -121,6 +122,7 @@ public static class LifelineApp
         watch.MapAssetEndpoints();
         watch.MapHistoryEndpoints();
         watch.MapControlEndpoints(commandPolicy: Policies.Operator);
+        watch.MapRuleEndpoints();
         app.MapHub<AlarmHub>(AlarmHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.Viewer);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
         return app;

@@ -36,6 +36,7 @@ public static class LifelineServerExtensions
         }
 
         builder.Services.AddSingleton(AssetRegistryLoader.Load(path));
+        builder.Services.AddSingleton(new AssetsLocation(path));
         return builder;
     }
 
@@ -59,7 +60,18 @@ public static class LifelineServerExtensions
     public static IHostApplicationBuilder AddRules(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(sp => new RuleEngine(sp.GetRequiredService<AssetRegistry>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var engine = new RuleEngine(sp.GetRequiredService<AssetRegistry>());
+
+            // Alarms restored from the journal stay tied to their rules: the sensor's return to normal clears them.
+            var alarms = sp.GetRequiredService<AlarmService>();
+            engine.RestoreActive(alarms.Snapshot().Alarms.Where(a => a.ConditionActive).Select(a => (a.SensorId, a.RuleId)));
+            return engine;
+        });
+        builder.Services.AddOptions<Lifeline.Server.RuleReload.RuleReloadOptions>().BindConfiguration(Lifeline.Server.RuleReload.RuleReloadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Lifeline.Server.RuleReload.RuleReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Lifeline.Server.RuleReload.RuleReloader>());
         return builder;
     }
 

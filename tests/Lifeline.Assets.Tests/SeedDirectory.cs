@@ -38,6 +38,15 @@ internal sealed class SeedDirectory : IDisposable
         return text[..at].Count(c => c == '\n') + 1;
     }
 
+    /// <summary>Appends one line to the end of the file (e.g. an item of rules.yaml's last list) and returns its 1-based line number.</summary>
+    public int AppendLine(string name, string line)
+    {
+        var text = System.IO.File.ReadAllText(PathOf(name));
+        text.ShouldEndWith("\n", customMessage: $"{name} must end with a newline");
+        System.IO.File.AppendAllText(PathOf(name), line + "\n");
+        return text.Count(c => c == '\n') + 1;
+    }
+
     /// <summary>Loads the directory, expecting failure, and returns the errors.</summary>
     public IReadOnlyList<string> LoadErrors()
     {

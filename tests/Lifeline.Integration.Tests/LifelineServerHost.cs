@@ -187,6 +187,18 @@ public sealed class LifelineServerHost : IAsyncDisposable
 
     /// <summary>Keeps the data folder on dispose, for a restart with <see cref="DataArgument"/>.</summary>
     public void KeepData() => _ownsData = false;
+
+    /// <summary>Adds a user of <paramref name="role"/> to the user file (as the CLI would) and returns a client signed in with its token.</summary>
+    public async Task<HttpClient> ClientAsync(Role role, string? name = null)
+    {
+        name ??= $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}"[..20];
+        using var store = new AccountStore(AccountsPath);
+        await store.AddUserAsync(name, role, Passwords.GenerateFor(name));
+        var token = (await store.CreateTokenAsync(name, "tests")).Secret;
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 }
 
 /// <summary>The operator the test host signs in as: created in the user file before the server starts.</summary>

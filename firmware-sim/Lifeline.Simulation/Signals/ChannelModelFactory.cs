@@ -119,15 +119,18 @@ internal static class ChannelModelFactory
         return stationKind == "regulator" && channel.Unit == "MPa" ? Math.Min(0.3, channel.Min + (0.75 * (channel.Max - channel.Min))) : mid;
     }
 
-    /// <summary>Lowest applicable high limit, highest applicable low limit, and the highest high limit (for the flood level).</summary>
+    /// <summary>
+    /// Lowest applicable high limit, highest applicable low limit, and the highest high limit (for the flood level), with
+    /// the overrides of rules.yaml for the device's place.
+    /// </summary>
     private static (double Lower, double Upper, double? Highest) AlarmBand(AssetRegistry registry, Device device, Channel channel)
     {
         var lower = double.NegativeInfinity;
         var upper = double.PositiveInfinity;
         double? highest = null;
-        foreach (var rule in registry.Rules)
+        foreach (var defined in registry.Rules)
         {
-            if (!string.Equals(rule.SensorType, channel.Type.Id, StringComparison.Ordinal) || !rule.AppliesTo(device))
+            if (!string.Equals(defined.SensorType, channel.Type.Id, StringComparison.Ordinal) || registry.RuleSet.Resolve(defined, device) is not { } rule)
             {
                 continue;
             }

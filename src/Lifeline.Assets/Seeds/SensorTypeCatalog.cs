@@ -15,6 +15,18 @@ internal sealed class SensorTypeCatalog
 
     public IReadOnlyDictionary<string, SensorType> Types => _types;
 
+    /// <summary>A catalog over already validated types (a registry's), for reading rules.yaml again.</summary>
+    public static SensorTypeCatalog From(IReadOnlyDictionary<string, SensorType> types)
+    {
+        var catalog = new SensorTypeCatalog();
+        foreach (var type in types.Values)
+        {
+            catalog.Add(type);
+        }
+
+        return catalog;
+    }
+
     public void Add(SensorType type) => _types.Add(type.Id, type);
 
     /// <summary>An id whose entry had errors: references to it are not reported again.</summary>

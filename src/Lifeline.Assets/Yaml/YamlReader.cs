@@ -298,17 +298,20 @@ internal sealed partial class YamlReader
         return (scalar.Value ?? string.Empty).Trim();
     }
 
-    private static string UnknownKey(string key, IReadOnlyList<string> allowed)
+    /// <summary><c> (did you mean 'x'?)</c> for the candidate at most two edits away, or empty.</summary>
+    public static string DidYouMean(string value, IEnumerable<string> candidates)
     {
-        var closest = allowed
-            .Select(a => (Key: a, Distance: Levenshtein(key, a)))
+        var closest = candidates
+            .Select(c => (Candidate: c, Distance: Levenshtein(value, c)))
             .Where(c => c.Distance <= 2)
             .OrderBy(c => c.Distance)
-            .Select(c => c.Key)
+            .Select(c => c.Candidate)
             .FirstOrDefault();
-        var hint = closest is null ? string.Empty : $" (did you mean '{closest}'?)";
-        return $"unknown key '{key}'{hint}; allowed keys: {string.Join(", ", allowed)}";
+        return closest is null ? string.Empty : $" (did you mean '{closest}'?)";
     }
+
+    private static string UnknownKey(string key, IReadOnlyList<string> allowed) =>
+        $"unknown key '{key}'{DidYouMean(key, allowed)}; allowed keys: {string.Join(", ", allowed)}";
 
     private static int Levenshtein(string a, string b)
     {

@@ -2,7 +2,10 @@ using Lifeline.Domain.Assets;
 
 namespace Lifeline.Domain.Alarms;
 
-/// <summary>A limit on one sensor type, as configured in <c>seeds/&lt;city&gt;/rules.yaml</c>.</summary>
+/// <summary>
+/// A limit on one sensor type, as configured in <c>seeds/&lt;city&gt;/rules.yaml</c>. A <see cref="RuleOverride"/> for a
+/// place gives a copy with the same <see cref="Id"/> and other values (<see cref="RuleSet.Resolve"/>).
+/// </summary>
 public sealed record ThresholdRule
 {
     /// <summary>Unique rule id, e.g. <c>o2.low.l2</c>.</summary>

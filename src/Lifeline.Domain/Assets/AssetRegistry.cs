@@ -13,12 +13,18 @@ public sealed class AssetRegistry
     private readonly Dictionary<string, Site> _sites;
 
     public AssetRegistry(string city, IReadOnlyList<Site> sites, IReadOnlyDictionary<string, SensorType> sensorTypes, IReadOnlyList<ThresholdRule> rules)
+        : this(city, sites, sensorTypes, new RuleSet(rules))
+    {
+    }
+
+    public AssetRegistry(string city, IReadOnlyList<Site> sites, IReadOnlyDictionary<string, SensorType> sensorTypes, RuleSet ruleSet)
     {
         ArgumentNullException.ThrowIfNull(sites);
+        ArgumentNullException.ThrowIfNull(ruleSet);
         City = city;
         Sites = sites;
         SensorTypes = sensorTypes;
-        Rules = rules;
+        RuleSet = ruleSet;
         _sites = sites.ToDictionary(s => s.Id, StringComparer.Ordinal);
         _tunnels = sites.SelectMany(s => s.Tunnels).ToDictionary(t => t.Id, StringComparer.Ordinal);
         _cabins = _tunnels.Values.SelectMany(t => t.Cabins).ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -35,7 +41,11 @@ public sealed class AssetRegistry
 
     public IReadOnlyDictionary<string, SensorType> SensorTypes { get; }
 
-    public IReadOnlyList<ThresholdRule> Rules { get; }
+    /// <summary>The threshold rules per sensor type as loaded at start-up (the rule engine may have reloaded them since).</summary>
+    public IReadOnlyList<ThresholdRule> Rules => RuleSet.Rules;
+
+    /// <summary>The rules and their overrides per site, tunnel, cabin, zone or device, as loaded at start-up.</summary>
+    public RuleSet RuleSet { get; }
 
     public IEnumerable<Device> Devices => _devices.Values;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lifeline.Alarms;
 using Lifeline.Domain.Alarms;
 using Lifeline.Domain.Assets;
@@ -28,8 +27,10 @@ public sealed class CommLossAlarms(AssetRegistry registry, AlarmService alarms)
         Basis = "Lifeline device supervision",
     };
 
-    private readonly ConcurrentDictionary<string, bool> _offline = new(StringComparer.Ordinal);
-
+    /// <summary>
+    /// Raises or clears the device's comm-loss alarm. Repeats are harmless (the alarm service ignores a raise of an
+    /// active alarm and a clear of none), so a comm loss restored from the journal clears when the device reports online.
+    /// </summary>
     public void StatusChanged(string deviceId, bool online, DateTimeOffset at)
     {
         if (!registry.TryGetDevice(deviceId, out var device))
@@ -37,13 +38,6 @@ public sealed class CommLossAlarms(AssetRegistry registry, AlarmService alarms)
             return;
         }
 
-        var wasOffline = _offline.TryGetValue(deviceId, out var offline) && offline;
-        if (wasOffline == !online)
-        {
-            return;
-        }
-
-        _offline[deviceId] = !online;
         alarms.Apply(new RuleTransition(online ? RuleTransitionKind.Cleared : RuleTransitionKind.Raised, Rule, device, CommChannel, online ? 1 : 0, at));
     }
 }

@@ -6,7 +6,8 @@ namespace Lifeline.Server.Pipeline;
 
 /// <summary>
 /// The single consumer of the pipeline: updates the latest values, evaluates the rules and applies the transitions
-/// to the alarm service, in arrival order. A timer puts ticks in the same queue so on/off-delays expire in order.
+/// to the alarm service, in arrival order. A timer puts ticks in the same queue so on/off-delays expire in order, and
+/// <see cref="TelemetryPipeline.InvokeAsync{T}"/> puts actions (rule reloads) there so they run between two batches.
 /// </summary>
 public sealed partial class TelemetryProcessor(
     TelemetryPipeline pipeline,
@@ -42,6 +43,11 @@ public sealed partial class TelemetryProcessor(
                         if (ReferenceEquals(batch, TelemetryPipeline.Tick))
                         {
                             rules.EvaluateTimers(now, transitions);
+                        }
+                        else if (ReferenceEquals(batch, TelemetryPipeline.Control))
+                        {
+                            // E.g. a rule reload: swapped here, between two batches, so no reading sees half a rule set.
+                            pipeline.RunActions(now, transitions);
                         }
                         else
                         {

@@ -20,6 +20,7 @@ public sealed class StorageAlarmMonitor(
     private readonly StorageAlarmOptions _options = options.Value;
     private bool _backlog;
     private bool _full;
+    private bool _checked;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,11 +50,14 @@ public sealed class StorageAlarmMonitor(
         var value = stats.WriteError is not null ? 100 : percent;
         _backlog = Transition(PlatformAlarms.StorageBacklog, _backlog, backlog, value, now);
         _full = Transition(PlatformAlarms.StorageFull, _full, full, value, now);
+        _checked = true;
     }
 
+    // Applied every check: the alarm service ignores a raise of an active alarm and a clear of none, and so an alarm
+    // restored from the journal after a restart is cleared by the first check that finds its condition gone.
     private bool Transition(ThresholdRule rule, bool was, bool isNow, double value, DateTimeOffset at)
     {
-        if (was != isNow)
+        if (was != isNow || !_checked)
         {
             alarms.Apply(new RuleTransition(isNow ? RuleTransitionKind.Raised : RuleTransitionKind.Cleared, rule, PlatformAlarms.Device, PlatformAlarms.StorageChannel, value, at));
         }

@@ -393,7 +393,7 @@ public sealed class IncidentCorrelatorTests : IDisposable
         incident.Kind.ShouldBe("comm loss");
         incident.FirstOutAlarmId.ShouldBe("A000002");
         incident.Zones.ShouldBe([Zone(GasCabin, 4)]);
-        ShouldList(incident, ("A000001", "Unacknowledged", true), ("A000002", "Unacknowledged", false));
+        ShouldList(incident, ("A000001", "Suppressed", true), ("A000002", "Unacknowledged", false));
         incident.OpenedAt.ShouldBe(T0 + Min(1));
         var merged = snapshot.RecentlyClosed.ShouldHaveSingleItem();
         (merged.Id, merged.State, merged.MergedInto, merged.ClosedAt).ShouldBe(("I000001", "Closed", "I000002", T0 + Min(1)));
@@ -406,7 +406,7 @@ public sealed class IncidentCorrelatorTests : IDisposable
         // Assert 2
         var open = sut.Snapshot().Open;
         open.Select(i => i.Id).ShouldBe(["I000002", "I000003"]);
-        ShouldList(open[0], ("A000001", "Unacknowledged", true), ("A000002", "Unacknowledged", false), ("A000003", "Unacknowledged", true));
+        ShouldList(open[0], ("A000001", "Suppressed", true), ("A000002", "Unacknowledged", false), ("A000003", "Suppressed", true));
         open[0].Priority.ShouldBe("Critical");
         ShouldList(open[1], ("A000004", "Unacknowledged", false));
 
@@ -474,10 +474,10 @@ public sealed class IncidentCorrelatorTests : IDisposable
         incident.Direction.ShouldBe("IncreasingChainage");
         ShouldList(
             incident,
-            ("A000001", "Unacknowledged", true),
+            ("A000001", "Suppressed", true),
             ("A000002", "Unacknowledged", false),
             ("A000003", "Unacknowledged", false),
-            ("A000004", "Unacknowledged", true));
+            ("A000004", "Suppressed", true));
     }
 
     [Fact]

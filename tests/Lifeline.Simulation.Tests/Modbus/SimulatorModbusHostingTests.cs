@@ -116,7 +116,7 @@ public sealed class SimulatorModbusHostingTests
         try
         {
             await FreePort.WaitUntilListeningAsync(modbusPort, TimeSpan.FromSeconds(30));
-            await using var client = await ModbusTcpClient.ConnectAsync("127.0.0.1", modbusPort);
+            await using var client = await ModbusTcpClient.ConnectAsync("127.0.0.1", modbusPort, new ModbusTcpClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) }); // a loaded CI machine may be slow to answer
             var lel = new ModbusValueFormat(ModbusDataType.UInt16, Scale: 0.1).Decode(await client.ReadInputRegistersAsync(1, 4, 1));
             Baoshan.Registry.Devices.Single(d => d.Id == "gas-gate-rtu").TryGetChannel("lel", out var channel).ShouldBeTrue();
             channel!.IsInPhysicalRange(lel).ShouldBeTrue();
