@@ -76,7 +76,7 @@ function renderRow(a) {
   tr.dataset.id = a.id;
   const cells = [
     `<span class="prio prio-${a.priority}">${a.priority}</span>`,
-    a.state === 'ReturnedUnacknowledged' ? 'Cleared, unacked' : a.state,
+    stateText(a),
     `${escapeHtml(a.message)}<br><span class="muted">${escapeHtml(a.kind)} · ${escapeHtml(a.sensorId)}</span>`,
     escapeHtml(a.location),
     fmtValue(a.value, a.unit),
@@ -85,12 +85,23 @@ function renderRow(a) {
   ];
   tr.innerHTML = cells.map((c, i) => `<td${i === 1 ? ' class="state"' : ''}>${c}</td>`).join('');
   const td = document.createElement('td');
-  if ((a.state === 'Unacknowledged' || a.state === 'ReturnedUnacknowledged') && canOperate(me?.role)) {
-    const button = document.createElement('button');
-    button.className = 'ack';
-    button.textContent = 'Ack';
-    button.addEventListener('click', (e) => { e.stopPropagation(); acknowledge(a.id, button); });
-    td.append(button);
+  if (canOperate(me?.role)) {
+    if (!a.acknowledgedAt && a.state !== 'Shelved' && a.state !== 'Suppressed' && a.state !== 'OutOfService') {
+      td.append(actionButton('ack', 'Ack', () => alarmAction(a.id, 'ack', {})));
+    }
+    if (a.state === 'Latched') {
+      td.append(actionButton('reset', 'Reset', () => alarmAction(a.id, 'reset', {})));
+    }
+    if (a.state === 'Shelved') {
+      td.append(actionButton('unshelve', 'Unshelve', () => alarmAction(a.id, 'unshelve', {})));
+    } else if (!a.lifeSafety && ['Unacknowledged', 'Acknowledged', 'ReturnedUnacknowledged'].includes(a.state)) {
+      td.append(actionButton('shelve', 'Shelve', () => {
+        const reason = prompt('Shelve: reason (required)');
+        if (!reason) return Promise.resolve();
+        const minutes = Number(prompt('Shelve for how many minutes?', '60'));
+        return alarmAction(a.id, 'shelve', { reason, minutes });
+      }));
+    }
   }
   tr.append(td);
   tr.addEventListener('click', () => { chosenByOperator = true; selectDevice(a.deviceId); });
@@ -101,22 +112,41 @@ function escapeHtml(s) {
   return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-async function acknowledge(id, button) {
-  button.disabled = true;
-  try {
-    const response = await api(`/api/alarms/${encodeURIComponent(id)}/ack`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({}),
-    });
-    if (!response.ok) {
-      const problem = await response.json().catch(() => ({}));
-      alert(`Acknowledge failed: ${problem.detail || response.status}`);
-    }
-    // The new state arrives as an AlarmChanged push; the screen shows only what the server confirmed.
-  } finally {
-    button.disabled = false;
+// The state column: what the operator must know at a glance, with why an alarm is not annunciated.
+function stateText(a) {
+  switch (a.state) {
+    case 'ReturnedUnacknowledged': return 'Cleared, unacked';
+    case 'Latched': return 'Latched: reset';
+    case 'Shelved': return `Shelved until ${fmtTime(a.shelvedUntil)}<br><span class="muted">${escapeHtml(a.shelvedBy)}: ${escapeHtml(a.shelveReason)}</span>`;
+    case 'Suppressed':
+    case 'OutOfService': return `${a.state === 'Suppressed' ? 'Suppressed' : 'Out of service'}<br><span class="muted">${escapeHtml(a.suppression)}</span>`;
+    default: return a.state;
   }
+}
+
+function actionButton(cls, label, run) {
+  const button = document.createElement('button');
+  button.className = cls;
+  button.textContent = label;
+  button.addEventListener('click', async (e) => {
+    e.stopPropagation();
+    button.disabled = true;
+    try { await run(); } finally { button.disabled = false; }
+  });
+  return button;
+}
+
+async function alarmAction(id, action, body) {
+  const response = await api(`/api/alarms/${encodeURIComponent(id)}/${action}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    alert(`${action} failed: ${problem.detail || response.status}`);
+  }
+  // The new state arrives as an AlarmChanged push; the screen shows only what the server confirmed.
 }
 
 // Command outputs of the watched device (fans, pumps), with the latest command record of each.
