@@ -94,6 +94,33 @@ public sealed class AlarmLifecycleServerTests
     }
 
     [Fact]
+    public async Task A_device_going_offline_suppresses_its_alarms_until_it_is_back()
+    {
+        await using var server = await LifelineServerHost.StartEmbeddedAsync();
+        var (hub, changes) = await server.ConnectHubAsync();
+        await using var hubLease = hub;
+        await using var device = await TestMqttPublisher.ConnectAsync(server.MqttPort);
+        var gas = server.GasCabinDevice(skip: 7);
+        var status = $"lifeline/{gas.SiteId}/{gas.Id}/status";
+
+        await device.PublishAsync(gas, "o2", 17.0);
+        var o2 = await changes.WaitForAsync(c => c.SensorId == gas.SensorId("o2") && c.RuleId == "o2.low.l2", "the O₂ alarm");
+
+        // Its last will: the device is offline, so its readings are stale and its alarms must not be trusted or flood.
+        await device.PublishRawAsync(status, "offline");
+        var commLoss = await changes.WaitForAsync(c => c.DeviceId == gas.Id && c.Kind == "comm loss", "the comm-loss alarm");
+        commLoss.State.ShouldBe("Unacknowledged");
+        var suppressed = await changes.WaitForAsync(c => c.Id == o2.Id && c.Transition == "Suppressed", "the suppression");
+        (suppressed.State, suppressed.By, suppressed.Suppression).ShouldBe(("Suppressed", "system", $"device {gas.Id} is not communicating"));
+        (await server.GetJsonAsync<AlarmSnapshot>("/api/alarms")).Alarms.Single(a => a.Id == o2.Id).State.ShouldBe("Suppressed");
+
+        await device.PublishRawAsync(status, "online");
+        (await changes.WaitForAsync(c => c.Id == commLoss.Id && c.Transition == "Cleared", "the comm-loss clearing")).State.ShouldBe("ReturnedUnacknowledged");
+        var released = await changes.WaitForAsync(c => c.Id == o2.Id && c.Transition == "Unsuppressed", "the release");
+        released.State.ShouldBe("Unacknowledged");
+    }
+
+    [Fact]
     public async Task History_rejects_impossible_ranges_with_the_parameter_named()
     {
         await using var server = await LifelineServerHost.StartEmbeddedAsync();
