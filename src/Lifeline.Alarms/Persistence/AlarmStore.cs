@@ -81,7 +81,7 @@ public sealed partial class AlarmStore : IAlarmJournal, IAsyncDisposable
     /// <summary>Appends one scope change; the task completes when it is on disk.</summary>
     public Task Append(AlarmScopeDto change)
     {
-        var (lsn, durable) = _wal.Append(WalRecordKind.AlarmScope, change, AlarmScopeRecord.Write);
+        var (lsn, durable) = _wal.Append(WalRecordKind.AlarmScope, change, JsonRecord.Write);
         Volatile.Write(ref _lastLsn, lsn);
         return durable;
     }
@@ -139,7 +139,7 @@ public sealed partial class AlarmStore : IAlarmJournal, IAsyncDisposable
 
                         break;
                     case WalRecordKind.AlarmScope:
-                        var scope = AlarmScopeRecord.Read(record.Payload.Span);
+                        var scope = JsonRecord.Read<AlarmScopeDto>(record.Payload.Span);
                         if (scope.Active)
                         {
                             scopes[(scope.Kind, scope.Id)] = scope;

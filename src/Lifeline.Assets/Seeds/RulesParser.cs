@@ -202,20 +202,7 @@ internal static class RulesParser
             return null;
         }
 
-        var limit = map.Number("limit");
-        if (limit is null)
-        {
-            ok = false;
-            return null;
-        }
-
-        if (type is { Kind: ChannelKind.Analog } && (limit < type.Min || limit > type.Max))
-        {
-            map.Error("limit", $"{limit} lies outside the physical range of '{type.Id}' ({type.Min}–{type.Max} {type.Unit}), so rule '{rule!.Id}' could never fire there");
-            ok = false;
-        }
-
-        return limit;
+        return LimitInRange(map, type, $", so rule '{rule?.Id}' could never fire there", ref ok);
     }
 
     /// <summary>An optional value: null when absent; when present but invalid (reported), null and <paramref name="ok"/> false.</summary>
@@ -342,6 +329,12 @@ internal static class RulesParser
             return null;
         }
 
+        return LimitInRange(map, type, string.Empty, ref ok);
+    }
+
+    // The 'limit' key, which must lie inside the sensor type's physical range.
+    private static double? LimitInRange(YamlMap map, SensorType? type, string consequence, ref bool ok)
+    {
         var limit = map.Number("limit");
         if (limit is null)
         {
@@ -351,7 +344,7 @@ internal static class RulesParser
 
         if (type is { Kind: ChannelKind.Analog } && (limit < type.Min || limit > type.Max))
         {
-            map.Error("limit", $"{limit} lies outside the physical range of '{type.Id}' ({type.Min}–{type.Max} {type.Unit})");
+            map.Error("limit", $"{limit} lies outside the physical range of '{type.Id}' ({type.Min}–{type.Max} {type.Unit}){consequence}");
             ok = false;
         }
 
