@@ -22,9 +22,37 @@ public sealed class ModbusProfileLoaderTests
             .Order(StringComparer.Ordinal)
             .ToList();
         expected.Count.ShouldBe(18);
-        plan.Devices.Select(d => d.DeviceId).Order(StringComparer.Ordinal).ShouldBe(expected);
-        plan.Devices.ShouldAllBe(d => d.Host == "127.0.0.1" && d.UnitId == 1);
-        plan.Devices.Select(d => d.Port).ShouldBe(Enumerable.Range(15020, 18));
+        var plants = plan.Devices.Where(d => d.Device.Location.SiteKind != SiteKind.TunnelProject).ToList();
+        plants.Select(d => d.DeviceId).Order(StringComparer.Ordinal).ShouldBe(expected);
+        plants.ShouldAllBe(d => d.Host == "127.0.0.1" && d.UnitId == 1);
+        plants.Select(d => d.Port).ShouldBe(Enumerable.Range(15020, 18));
+    }
+
+    [Fact]
+    public void Seed_PilotTunnel_PollsEveryZoneControllerOfQingquanTrunk_BehindOneGatewayPerCabin()
+    {
+        var registry = ProfileDocuments.Baoshan;
+
+        var plan = ModbusProfileLoader.Load(ProfileDocuments.SeedFile, registry);
+
+        var controllers = plan.Devices.Where(d => d.Device.Location.SiteKind == SiteKind.TunnelProject).ToList();
+        var expected = registry.Devices
+            .Where(d => d.Id.StartsWith("qingquan-rd-trunk-", StringComparison.Ordinal) && d.Model.StartsWith("zc-", StringComparison.Ordinal))
+            .Select(d => d.Id)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        expected.Count.ShouldBe(33, "2.1 km in 200 m fire zones: 11 zones in each of 3 cabins");
+        controllers.Select(d => d.DeviceId).Order(StringComparer.Ordinal).ShouldBe(expected);
+        string[] cabins = ["integrated", "power", "gas"];
+        foreach (var controller in controllers)
+        {
+            // qingquan-rd-trunk-{cabin}-z{NNN}-ctl: port 15038 + cabin, unit = zone number.
+            var parts = controller.DeviceId.Split('-');
+            controller.Host.ShouldBe("127.0.0.1");
+            controller.Port.ShouldBe(15038 + Array.IndexOf(cabins, parts[3]), controller.DeviceId);
+            controller.UnitId.ShouldBe(byte.Parse(parts[4][1..], System.Globalization.CultureInfo.InvariantCulture), controller.DeviceId);
+            controller.Groups.SelectMany(g => g.Points).ShouldNotContain(p => p.Writable, "command outputs are written, never polled");
+        }
     }
 
     [Fact]
@@ -64,7 +92,8 @@ public sealed class ModbusProfileLoaderTests
                 .ShouldAllBe(p => p.Table == ModbusTable.DiscreteInputs);
         }
 
-        plan.Devices.ShouldNotContain(d => d.Device.Model.StartsWith("zc-", StringComparison.Ordinal));
+        plan.Devices.Where(d => d.Device.Model.StartsWith("zc-", StringComparison.Ordinal))
+            .ShouldAllBe(d => d.DeviceId.StartsWith("qingquan-rd-trunk-", StringComparison.Ordinal), "only the pilot tunnel's zone controllers are polled");
     }
 
     [Fact]

@@ -90,7 +90,7 @@ internal sealed partial class SimulatorHostedService(
             return null;
         }
 
-        return slaves.Devices.Count == 0 ? null : new ModbusSlaveFarm(slaves, plan.Generator, modbus, timeProvider, logger);
+        return slaves.Devices.Count == 0 ? null : new ModbusSlaveFarm(slaves, plan.Generator, modbus, timeProvider, logger, counters);
     }
 
     private static partial class Log

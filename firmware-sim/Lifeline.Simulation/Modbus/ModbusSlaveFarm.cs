@@ -5,6 +5,7 @@ using Lifeline.Assets;
 using Lifeline.Domain.Assets;
 using Lifeline.Ingestion.Modbus.Profiles;
 using Lifeline.Modbus;
+using Lifeline.Simulation.Publishing;
 using Lifeline.Simulation.Signals;
 using Microsoft.Extensions.Logging;
 
@@ -24,13 +25,18 @@ public sealed partial class ModbusSlaveFarm : IAsyncDisposable
     private readonly SimulatorModbusOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SimulatorCounters? _counters;
     private readonly Binding[] _bindings;
     private readonly Lock _lock = new();
     private readonly List<ModbusTcpServer> _servers = [];
     private bool _started;
 
-    /// <summary>Creates the farm; nothing listens until <see cref="StartAsync"/>.</summary>
-    public ModbusSlaveFarm(ModbusPollPlan plan, SignalGenerator generator, SimulatorModbusOptions options, TimeProvider timeProvider, ILogger logger)
+    /// <summary>
+    /// Creates the farm; nothing listens until <see cref="StartAsync"/>. Commands written by clients go to
+    /// <paramref name="generator"/>'s <see cref="SignalGenerator.Equipment"/> (shared with the MQTT devices) and are
+    /// counted in <paramref name="counters"/> when given.
+    /// </summary>
+    public ModbusSlaveFarm(ModbusPollPlan plan, SignalGenerator generator, SimulatorModbusOptions options, TimeProvider timeProvider, ILogger logger, SimulatorCounters? counters = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(generator);
@@ -41,6 +47,7 @@ public sealed partial class ModbusSlaveFarm : IAsyncDisposable
         _options = options;
         _time = timeProvider;
         _logger = logger;
+        _counters = counters;
         _bindings = plan.Devices.Select(d => new Binding(new SimulatedSlave(d, generator, OnCommanded))).ToArray();
     }
 
@@ -382,6 +389,11 @@ public sealed partial class ModbusSlaveFarm : IAsyncDisposable
     private void OnCommanded(SimulatedSlave slave, ModbusPoint point, double value)
     {
         var follows = point.Feedback ?? (slave.Device.TryGetChannel(point.Name, out _) ? point.Name : null);
+        if (follows is not null)
+        {
+            _counters?.CommandApplied();
+        }
+
         Log.Commanded(_logger, slave.Device.Id, point.Name, value, follows ?? "nothing");
     }
 

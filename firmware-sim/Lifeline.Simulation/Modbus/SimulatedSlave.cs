@@ -9,9 +9,10 @@ namespace Lifeline.Simulation.Modbus;
 /// The register image of one simulated PLC or RTU, laid out by its model's profile and recomputed from the signal
 /// generator on every <see cref="Update"/>. Clients read it through the <see cref="IModbusDataStore"/> interface;
 /// they may write only the writable points (command coils, writable holding registers), anything else is refused with
-/// <see cref="ModbusExceptionCode.IllegalDataAddress"/>. A written command is obeyed from the next update on: its
-/// feedback channel (<c>fan1_cmd</c> → <c>fan1_run</c>) takes the commanded value, and the simulation no longer drives
-/// the command point. Until a client writes it, a command point shows the simulated state of its feedback.
+/// <see cref="ModbusExceptionCode.IllegalDataAddress"/>. A written command goes to the generator's
+/// <see cref="EquipmentState"/>, exactly as an MQTT command does, and is obeyed from the next update on: its feedback
+/// channel (<c>fan1_cmd</c> → <c>fan1_run</c>) takes the commanded value, and a commanded fan ventilates its zone. A
+/// command point shows what was written until then, and the state of what it commands (its feedback) otherwise.
 /// </summary>
 internal sealed class SimulatedSlave : IModbusDataStore
 {
@@ -28,11 +29,14 @@ internal sealed class SimulatedSlave : IModbusDataStore
     private readonly ushort[] _holding;
     private readonly ushort[] _registers;
 
-    // Addresses clients may write, and those they did write (the simulation leaves them alone from then on).
+    // Addresses clients may write, and those they wrote whose command is not in effect yet (left alone until it is).
     private readonly bool[] _writableCoils;
     private readonly bool[] _writableHolding;
     private readonly bool[] _heldCoils;
     private readonly bool[] _heldHolding;
+
+    // When the last write takes effect in the equipment state: written points are held until then.
+    private DateTimeOffset? _heldUntil;
 
     public SimulatedSlave(ModbusDeviceConfig config, SignalGenerator generator, Action<SimulatedSlave, ModbusPoint, double>? commanded = null)
     {
@@ -92,19 +96,20 @@ internal sealed class SimulatedSlave : IModbusDataStore
                 return false;
             }
 
+            if (_heldUntil is { } until && time >= until)
+            {
+                // The writes are in effect: from now on the command points show the equipment's commanded state.
+                Array.Clear(_heldCoils);
+                Array.Clear(_heldHolding);
+                _heldUntil = null;
+            }
+
+            // The equipment obeys what was commanded through the generator's equipment state, which a write here
+            // (ShareLocked) and an MQTT command alike go to: one source of truth for the run feedback and the
+            // ventilation of the zone.
             foreach (var channel in Device.Channels)
             {
                 _values[channel.Name] = _generator.Value(Device, channel, time);
-            }
-
-            // The equipment obeys what clients commanded.
-            foreach (var p in _points)
-            {
-                if (p.Target is { } target && IsHeld(p.Point))
-                {
-                    var commanded = ReadLocked(p.Point);
-                    _values[target.Name] = target.Kind == ChannelKind.Boolean ? (commanded != 0 ? 1 : 0) : Math.Clamp(commanded, target.Min, target.Max);
-                }
             }
 
             foreach (var p in _points)
@@ -114,7 +119,7 @@ internal sealed class SimulatedSlave : IModbusDataStore
                     continue;
                 }
 
-                // A polled channel shows its value; a command output not yet written shows the state of what it commands.
+                // A polled channel shows its value; a command output the state of what it commands (commanded or simulated).
                 if ((p.Channel ?? p.Target) is { } shown)
                 {
                     WriteLocked(p.Point, _values[shown.Name], shown.Min, shown.Max);
@@ -257,6 +262,7 @@ internal sealed class SimulatedSlave : IModbusDataStore
     private void ShareLocked(List<(ModbusPoint Point, double Value)> written)
     {
         var effectiveAt = (UpdatedAt ?? _generator.Start) + TimeSpan.FromTicks(1);
+        _heldUntil = effectiveAt;
         foreach (var (point, value) in written)
         {
             if (_points.FirstOrDefault(p => p.Point == point)?.Target is { } target)

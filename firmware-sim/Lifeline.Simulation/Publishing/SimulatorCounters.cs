@@ -29,7 +29,7 @@ public sealed class SimulatorCounters
 
     public long Errors => Interlocked.Read(ref _errors);
 
-    /// <summary>Command values received over MQTT and applied to a simulated device's equipment.</summary>
+    /// <summary>Command values received over MQTT, or written over Modbus, and applied to a simulated device's equipment.</summary>
     public long CommandsApplied => Interlocked.Read(ref _commandsApplied);
 
     /// <summary>Command messages or values received over MQTT and ignored (malformed, unknown device or channel).</summary>

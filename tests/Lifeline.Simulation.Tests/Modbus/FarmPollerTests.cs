@@ -15,7 +15,7 @@ public sealed class FarmPollerTests
         await using var harness = await SlaveFarmHarness.StartAsync();
         harness.UpdateAt(TimeSpan.FromMinutes(7));
         var served = harness.Farm.ServedPlan();
-        served.Devices.Count.ShouldBe(18, "12 plant and 6 gas-station devices");
+        served.Devices.Count.ShouldBe(51, "12 plant, 6 gas-station and 33 zone-controller devices (Qingquan Rd trunk)");
         using var sink = new LatestValues();
         var state = new ModbusPollerState();
         using var metrics = new ModbusMetrics();
