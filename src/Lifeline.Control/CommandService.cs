@@ -22,7 +22,11 @@ namespace Lifeline.Control;
 /// reading, fed by the server through <see cref="OnReading"/>. Commands to one device run one at a time, in order;
 /// different devices run in parallel. A command that ends NotConfirmed or Failed raises a <c>command unconfirmed</c>
 /// alarm on its device (<see cref="UnconfirmedRule"/>), cleared by the device's next confirmed command. Every command
-/// and outcome is kept in a bounded audit trail and given to every <see cref="ICommandObserver"/>.
+/// and outcome is kept in a bounded audit trail, appended to the <see cref="CommandJournal"/> (when there is one) and
+/// given to every <see cref="ICommandObserver"/>. At start-up the newest commands are restored from the journal, numbering
+/// continues after the highest id journaled, and a command still pending when the server stopped is finished as
+/// <see cref="CommandOutcome.Failed"/> (<see cref="RestartedDetail"/>) with its <c>command unconfirmed</c> alarm: nobody
+/// knows whether the equipment followed it.
 /// </summary>
 public sealed partial class CommandService : BackgroundService
 {
@@ -37,6 +41,8 @@ public sealed partial class CommandService : BackgroundService
     private readonly ControlOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CommandJournal? _journal;
+    private readonly List<CommandRecord> _interrupted = [];
     private readonly System.Threading.Channels.Channel<CommandRecord> _queue = System.Threading.Channels.Channel.CreateUnbounded<CommandRecord>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _auditLock = new();
     private readonly LinkedList<CommandRecord> _audit = new();
@@ -56,6 +62,7 @@ public sealed partial class CommandService : BackgroundService
     /// <param name="options">Section <c>Control</c>.</param>
     /// <param name="time">Clock.</param>
     /// <param name="logger">Logger.</param>
+    /// <param name="journal">The command journal, or null to keep the audit trail in memory only.</param>
     public CommandService(
         CommandCatalog catalog,
         IModbusCommander? modbus,
@@ -64,7 +71,8 @@ public sealed partial class CommandService : BackgroundService
         IEnumerable<ICommandObserver> observers,
         IOptions<ControlOptions> options,
         TimeProvider time,
-        ILogger<CommandService> logger)
+        ILogger<CommandService> logger,
+        CommandJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _catalog = catalog;
@@ -75,7 +83,15 @@ public sealed partial class CommandService : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _journal = journal;
+        if (journal is not null)
+        {
+            Restore(journal.Load(_options.AuditCapacity));
+        }
     }
+
+    /// <summary>The detail of a command that was pending when the server stopped, finished as failed at the next start.</summary>
+    public const string RestartedDetail = "server restarted before read-back";
 
     /// <summary>The rule behind every <c>command unconfirmed</c> alarm (sensor <c>{device}.command</c>).</summary>
     public static ThresholdRule UnconfirmedRule { get; } = new()
@@ -144,6 +160,36 @@ public sealed partial class CommandService : BackgroundService
         }
     }
 
+    /// <summary>One record: from the audit trail in memory, else the latest journaled version (older history).</summary>
+    public CommandRecord? Lookup(string id) => Find(id) ?? (_journal is not null && !string.IsNullOrEmpty(id) ? _journal.Find(id) : null);
+
+    /// <summary>
+    /// The commands that match <paramref name="query"/>, newest first, at most <see cref="CommandHistoryQuery.Limit"/>:
+    /// from the journal (older history) and the audit trail in memory (the newest state of each command).
+    /// </summary>
+    public IReadOnlyList<CommandRecord> History(CommandHistoryQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var found = new Dictionary<string, CommandRecord>(StringComparer.Ordinal);
+        foreach (var record in _journal?.History(query) ?? [])
+        {
+            found[record.Id] = record;
+        }
+
+        lock (_auditLock)
+        {
+            foreach (var record in _audit)
+            {
+                if (query.Matches(record))
+                {
+                    found[record.Id] = record;
+                }
+            }
+        }
+
+        return CommandJournal.Newest(found.Values).Take(query.Limit).ToList();
+    }
+
     /// <summary>
     /// A reading accepted by the pipeline: completes MQTT commands waiting for this feedback channel. Cheap when no
     /// command waits; never blocks.
@@ -156,6 +202,23 @@ public sealed partial class CommandService : BackgroundService
         }
 
         waiters.Offer(reading.Value);
+    }
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Commands interrupted by the last stop: the equipment may or may not have followed them. Raised here, not in
+        // the constructor: the alarm service observes the interlocks, which need this service.
+        foreach (var record in _interrupted)
+        {
+            if (_catalog.Registry.TryGetDevice(record.DeviceId, out var device))
+            {
+                RaiseOrClear(device, record.Outcome, record.FinishedAt ?? _time.GetUtcNow());
+            }
+        }
+
+        _interrupted.Clear();
+        return base.StartAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -172,6 +235,12 @@ public sealed partial class CommandService : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+
+        // Queued but never started: they end now, so that the audit trail and the journal say so.
+        while (_queue.Reader.TryRead(out var left))
+        {
+            Finish(left, null, CommandOutcome.Failed, "platform shutting down before the command was sent");
         }
 
         await Task.WhenAll(_running.Keys.ToArray());
@@ -197,6 +266,7 @@ public sealed partial class CommandService : BackgroundService
         }
         catch (OperationCanceledException)
         {
+            Finish(record, null, CommandOutcome.Failed, "platform shutting down before the command was sent");
             return;
         }
 
@@ -345,19 +415,11 @@ public sealed partial class CommandService : BackgroundService
     {
         lock (_auditLock)
         {
-            if (_byId.TryGetValue(record.Id, out var node))
-            {
-                node.Value = record;
-            }
-            else
-            {
-                _byId[record.Id] = _audit.AddLast(record);
-                while (_audit.Count > _options.AuditCapacity && _audit.First is { } oldest)
-                {
-                    _audit.RemoveFirst();
-                    _byId.Remove(oldest.Value.Id);
-                }
-            }
+            Hold(record);
+
+            // Under the audit lock, so the journal has the changes of a command in the order the audit trail saw them.
+            // Never waits for the disk.
+            _journal?.Append(record);
         }
 
         foreach (var observer in _observers)
@@ -371,6 +433,46 @@ public sealed partial class CommandService : BackgroundService
 #pragma warning restore CA1031
             {
                 Log.ObserverFailed(_logger, ex, record.Id);
+            }
+        }
+    }
+
+    private void Hold(CommandRecord record)
+    {
+        if (_byId.TryGetValue(record.Id, out var node))
+        {
+            node.Value = record;
+        }
+        else
+        {
+            _byId[record.Id] = _audit.AddLast(record);
+            while (_audit.Count > _options.AuditCapacity && _audit.First is { } oldest)
+            {
+                _audit.RemoveFirst();
+                _byId.Remove(oldest.Value.Id);
+            }
+        }
+    }
+
+    /// <summary>Before start: the journal's newest commands back into the audit trail; interrupted ones end as failed.</summary>
+    private void Restore(CommandJournalState state)
+    {
+        _nextId = state.HighestId;
+        var now = _time.GetUtcNow();
+        lock (_auditLock)
+        {
+            foreach (var journaled in state.Records)
+            {
+                var record = journaled;
+                if (record.Outcome == CommandOutcome.Pending)
+                {
+                    record = record with { Outcome = CommandOutcome.Failed, Detail = RestartedDetail, FinishedAt = now };
+                    _journal!.Append(record);
+                    _interrupted.Add(record);
+                    Log.Interrupted(_logger, record.Id, record.DeviceId, record.Channel, record.Value, record.Source);
+                }
+
+                Hold(record);
             }
         }
     }
@@ -431,5 +533,8 @@ public sealed partial class CommandService : BackgroundService
 
         [LoggerMessage(EventId = 703, Level = LogLevel.Error, Message = "Could not raise or clear the command-unconfirmed alarm of {DeviceId}")]
         public static partial void AlarmFailed(ILogger logger, Exception exception, string deviceId);
+
+        [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "Command {Id} {DeviceId}.{Channel} = {Value} ({Source}) was pending when the server stopped: recorded as failed; check the equipment")]
+        public static partial void Interrupted(ILogger logger, string id, string deviceId, string channel, double value, string source);
     }
 }

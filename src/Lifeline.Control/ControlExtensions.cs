@@ -23,7 +23,8 @@ public static class ControlExtensions
     /// Interlocks and commands (section <c>Control</c>): the <see cref="CommandCatalog"/> (command outputs per device
     /// model from <c>modbus.yaml</c>, loaded whether or not Modbus polling is enabled), the interlocks
     /// (<c>interlocks.yaml</c>), the <see cref="InterlockEngine"/> as an <see cref="IAlarmObserver"/> and the
-    /// <see cref="CommandService"/> (a hosted service). Call after <c>AddAssetRegistry</c>, <c>AddMqttIngestion</c> and
+    /// <see cref="CommandService"/> (a hosted service) on its <see cref="CommandJournal"/> (<c>Control:Journal:Path</c>,
+    /// default <c>data/commands</c>, resolved against the content root). Call after <c>AddAssetRegistry</c>, <c>AddMqttIngestion</c> and
     /// <c>AddModbusIngestion</c>: with the registry registered, both files are loaded now, so a broken file stops
     /// start-up with an <see cref="Lifeline.Assets.AssetRegistryException"/> listing every error.
     /// </summary>
@@ -33,6 +34,13 @@ public static class ControlExtensions
         var services = builder.Services;
         services.AddOptions<ControlOptions>().BindConfiguration(ControlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ControlOptions>>().Value.Journal;
+            var path = Path.GetFullPath(Path.Combine(contentRoot, options.Path));
+            return CommandJournal.Open(options, path, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommandJournal>>());
+        });
         var registry = services.LastOrDefault(s => s.ServiceType == typeof(AssetRegistry))?.ImplementationInstance as AssetRegistry;
         if (registry is not null)
         {
@@ -56,7 +64,8 @@ public static class ControlExtensions
             sp.GetServices<ICommandObserver>(),
             sp.GetRequiredService<IOptions<ControlOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<CommandService>>()));
+            sp.GetRequiredService<ILogger<CommandService>>(),
+            sp.GetRequiredService<CommandJournal>()));
         services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
         services.AddSingleton(sp => new InterlockEngine(
             sp.GetRequiredService<IReadOnlyList<InterlockRule>>(), sp.GetRequiredService<CommandService>(), sp.GetRequiredService<ILogger<InterlockEngine>>()));
@@ -67,8 +76,9 @@ public static class ControlExtensions
     /// <summary>
     /// <c>POST /api/devices/{id}/commands</c> (body <c>{"channel": "fan1_cmd", "value": true, "user": "…", "reason": "…"}</c>;
     /// 202 with the <see cref="CommandRecord"/>, 404 for an unknown device, 400 for an unknown or read-only channel or a
-    /// bad value, as ProblemDetails), <c>GET /api/commands?limit=</c> (the audit trail, newest first, default 100) and
-    /// <c>GET /api/commands/{id}</c>. The host authorises: <paramref name="commandPolicy"/> (if given) is required to send a
+    /// bad value, as ProblemDetails), <c>GET /api/commands?limit=</c> (the audit trail, newest first, default 100; with
+    /// <c>from=</c>, <c>to=</c> (requested in [from, to)) or <c>device=</c>, older history from the journal too) and
+    /// <c>GET /api/commands/{id}</c> (from the journal once it is out of memory). The host authorises: <paramref name="commandPolicy"/> (if given) is required to send a
     /// command, on top of what the host requires of every endpoint. A command is attributed to the signed-in user; the
     /// body's <c>user</c> counts only on a host without authentication.
     /// </summary>
@@ -123,12 +133,24 @@ public static class ControlExtensions
                     .Where(p => catalog.TryGetTarget(device, p.Name, out _))
                     .Select(p => new DeviceCommandOutput(p.Name, p.Feedback, p.IsBit || p.Format.DataType == Lifeline.Modbus.ModbusDataType.Bool)))
                 : Results.Problem(title: "Unknown device", detail: $"'{id}' is not a device of the registry", statusCode: StatusCodes.Status404NotFound));
-        endpoints.MapGet("/api/commands", (int? limit, CommandService commands) =>
-            limit is < 1 or > 100_000
-                ? Results.Problem(title: "Bad limit", detail: "limit must be 1..100000", statusCode: StatusCodes.Status400BadRequest)
-                : Results.Ok(commands.Recent(limit ?? 100)));
+        endpoints.MapGet("/api/commands", (int? limit, DateTimeOffset? from, DateTimeOffset? to, string? device, CommandService commands) =>
+        {
+            if (limit is < 1 or > 100_000)
+            {
+                return Results.Problem(title: "Bad limit", detail: "limit must be 1..100000", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            if (from is { } start && to is { } end && start >= end)
+            {
+                return Results.Problem(title: "Bad range", detail: "from must be before to", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            return from is null && to is null && string.IsNullOrEmpty(device)
+                ? Results.Ok(commands.Recent(limit ?? 100))
+                : Results.Ok(commands.History(new CommandHistoryQuery(from, to, string.IsNullOrEmpty(device) ? null : device, limit ?? 100)));
+        });
         endpoints.MapGet("/api/commands/{id}", (string id, CommandService commands) =>
-            commands.Find(id) is { } record
+            commands.Lookup(id) is { } record
                 ? Results.Ok(record)
                 : Results.Problem(title: "Unknown command", detail: $"command '{id}' is not in the audit trail", statusCode: StatusCodes.Status404NotFound));
         return endpoints;

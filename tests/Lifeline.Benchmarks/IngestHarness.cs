@@ -172,6 +172,7 @@ public static class IngestHarness
             $"--Mqtt:Port={mqttPort}",
             $"--Storage:Wal:Path={TempWal()}",
             $"--Alarms:Journal:Path={TempWal()}",
+            $"--Control:Journal:Path={TempWal()}",
             $"--Accounts:Path={accounts.Path}",
             "--Logging:LogLevel:Default=Warning",
         ]);
@@ -254,6 +255,7 @@ public static class IngestHarness
             $"--Mqtt:Port={mqttPort}",
             $"--Storage:Wal:Path={TempWal()}",
             $"--Alarms:Journal:Path={TempWal()}",
+            $"--Control:Journal:Path={TempWal()}",
             $"--Accounts:Path={accounts.Path}",
             "--Logging:LogLevel:Default=Warning",
             $"--Simulator:Enabled={cityLoad}",

@@ -118,6 +118,7 @@ public static class StorageHarness
             $"--Mqtt:Port={mosquitto.Port}",
             $"--Storage:Wal:Path={wal}",
             $"--Alarms:Journal:Path={wal}-alarms",
+            $"--Control:Journal:Path={wal}-commands",
             $"--Accounts:Path={accounts.Path}",
             $"--Influx:Url={influx.Url}",
             "--Influx:ApiVersion=V1",

@@ -54,7 +54,8 @@ public sealed class BrokerSessionTests
         var info = new ProcessStartInfo("dotnet", [typeof(LifelineApp).Assembly.Location, "--Mqtt:Mode=External", "--Mqtt:Host=127.0.0.1",
             $"--Mqtt:Port={broker.Port}", $"--Mqtt:ClientId={clientId}", $"--urls=http://127.0.0.1:{FreePort.Next()}", $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Storage:Wal:Path={Path.Combine(Path.GetTempPath(), $"lifeline-wal-{Guid.NewGuid():N}")}",
-            $"--Alarms:Journal:Path={Path.Combine(Path.GetTempPath(), $"lifeline-alarms-{Guid.NewGuid():N}")}"])
+            $"--Alarms:Journal:Path={Path.Combine(Path.GetTempPath(), $"lifeline-alarms-{Guid.NewGuid():N}")}",
+            $"--Control:Journal:Path={Path.Combine(Path.GetTempPath(), $"lifeline-commands-{Guid.NewGuid():N}")}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -108,6 +108,7 @@ public sealed class LifelineServerHost : IAsyncDisposable
             $"--urls=http://127.0.0.1:{httpPort}",
             $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
             $"--Alarms:Journal:Path={Path.Combine(data, "alarms")}",
+            $"--Control:Journal:Path={Path.Combine(data, "commands")}",
             $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Mqtt:ClientId=lifeline-test-{Guid.NewGuid():N}",

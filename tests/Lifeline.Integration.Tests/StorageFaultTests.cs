@@ -86,6 +86,7 @@ public sealed class StorageFaultTests
             $"--Assets:Path={RepositoryPaths.Seeds()}",
             $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
             $"--Alarms:Journal:Path={Path.Combine(data, "alarms")}",
+            $"--Control:Journal:Path={Path.Combine(data, "commands")}",
             $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             "--Logging:LogLevel:Default=Warning",
             .. InfluxArgs(influx),

@@ -11,4 +11,7 @@ public enum WalRecordKind : byte
 
     /// <summary>A change of an alarm suppression scope (zone maintenance, sensor out of service), in the alarm journal.</summary>
     AlarmScope = 3,
+
+    /// <summary>One change of a command of the audit trail (queued, then its outcome), in the command journal.</summary>
+    Command = 4,
 }
