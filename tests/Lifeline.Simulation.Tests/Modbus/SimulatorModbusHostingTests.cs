@@ -116,8 +116,24 @@ public sealed class SimulatorModbusHostingTests
         try
         {
             await FreePort.WaitUntilListeningAsync(modbusPort, TimeSpan.FromSeconds(30));
-            await using var client = await ModbusTcpClient.ConnectAsync("127.0.0.1", modbusPort, new ModbusTcpClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) }); // a loaded CI machine may be slow to answer
-            var lel = new ModbusValueFormat(ModbusDataType.UInt16, Scale: 0.1).Decode(await client.ReadInputRegistersAsync(1, 4, 1));
+            await using var client = await ModbusTcpClient.ConnectAsync("127.0.0.1", modbusPort, new ModbusTcpClientOptions { RequestTimeout = TimeSpan.FromSeconds(2) });
+
+            // The slave answers once its simulated device is online (an offline device is not answered, like a dead one).
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            ushort[] registers;
+            while (true)
+            {
+                try
+                {
+                    registers = await client.ReadInputRegistersAsync(1, 4, 1);
+                    break;
+                }
+                catch (ModbusTimeoutException) when (waited.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                }
+            }
+
+            var lel = new ModbusValueFormat(ModbusDataType.UInt16, Scale: 0.1).Decode(registers);
             Baoshan.Registry.Devices.Single(d => d.Id == "gas-gate-rtu").TryGetChannel("lel", out var channel).ShouldBeTrue();
             channel!.IsInPhysicalRange(lel).ShouldBeTrue();
 
