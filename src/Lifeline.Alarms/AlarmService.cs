@@ -193,6 +193,32 @@ public sealed class AlarmService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Clears the condition of every alarm <paramref name="which"/> selects whose condition is active, by the system with
+    /// <paramref name="reason"/>: for alarms whose source cannot say any more whether they hold (a detector whose state
+    /// did not survive a restart). The source raises them again if the condition persists. Returns how many.
+    /// </summary>
+    public int ClearConditions(Func<AlarmDto, bool> which, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(which);
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var cleared = 0;
+            foreach (var alarm in _byId.Values.Where(a => a.ConditionActive && which(a.Last!)).ToList())
+            {
+                alarm.ConditionActive = false;
+                alarm.ClearedAt = now;
+                Record(alarm, now, AlarmTransitionKind.Cleared, System, reason);
+                RemoveIfOver(alarm);
+                OnConditionChanged(alarm, now);
+                cleared++;
+            }
+
+            return cleared;
+        }
+    }
+
     /// <summary>Acknowledges an alarm on behalf of <paramref name="user"/>.</summary>
     public AlarmActionResult Acknowledge(string id, string user, string? comment = null)
     {

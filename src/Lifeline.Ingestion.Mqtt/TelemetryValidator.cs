@@ -15,7 +15,10 @@ public sealed class TelemetryValidator(AssetRegistry registry, IOptions<Ingestio
 {
     private readonly IngestionOptions _options = options.Value;
 
-    /// <summary>Validates one payload; returns the accepted readings (possibly none), or null when nothing was usable.</summary>
+    /// <summary>
+    /// Validates one payload; returns the accepted readings (possibly none) and the values outside their physical range
+    /// (<see cref="TelemetryBatch.OutOfRange"/>, rejected but kept for anomaly detection), or null when nothing was usable.
+    /// </summary>
     public TelemetryBatch? Validate(string topic, ReadOnlySequence<byte> payload, int maxPayloadBytes, int maxBatch)
     {
         metrics.MessageReceived();
@@ -40,6 +43,7 @@ public sealed class TelemetryValidator(AssetRegistry registry, IOptions<Ingestio
 
         var now = time.GetUtcNow();
         var readings = new List<Reading>(parsed.Messages.Count * 8);
+        List<Reading>? outOfRange = null;
         for (var m = 0; m < parsed.Messages.Count; m++)
         {
             var message = parsed.Messages[m];
@@ -68,6 +72,12 @@ public sealed class TelemetryValidator(AssetRegistry registry, IOptions<Ingestio
                 if (Check(device, value) is { } error)
                 {
                     metrics.Reject(error.Reason, topic, $"message{where}: {value.Channel}: {error.Detail}");
+                    if (error.Reason == PayloadError.OutOfPhysicalRange)
+                    {
+                        // Rejected, but a sensor fault for anomaly detection (and the message's seq was sent).
+                        (outOfRange ??= []).Add(new Reading(device.Id, value.Channel, value.Value, ts, message.Seq));
+                    }
+
                     continue;
                 }
 
@@ -75,13 +85,17 @@ public sealed class TelemetryValidator(AssetRegistry registry, IOptions<Ingestio
             }
         }
 
-        if (readings.Count == 0)
+        if (readings.Count == 0 && outOfRange is null)
         {
             return null;
         }
 
-        metrics.Accepted(readings.Count);
-        return new TelemetryBatch(device.Id, readings, now);
+        if (readings.Count > 0)
+        {
+            metrics.Accepted(readings.Count);
+        }
+
+        return new TelemetryBatch(device.Id, readings, now) { OutOfRange = outOfRange ?? (IReadOnlyList<Reading>)[] };
     }
 
     /// <summary>

@@ -67,6 +67,7 @@ public static class LifelineApp
         builder.AddTelemetryPipeline();
         builder.AddMqttIngestion();
         builder.AddRules();
+        builder.AddAnomalyDetection();
         builder.AddAlarms();
         builder.AddStorage();
         builder.AddLiveAlarms();

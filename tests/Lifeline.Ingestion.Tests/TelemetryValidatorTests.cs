@@ -222,15 +222,17 @@ public sealed class TelemetryValidatorTests
     [InlineData("temp", -20.5)]
     [InlineData("temp", 80.5)]
     [InlineData("ch4", 100.1)]
-    public void Validate_ValueOutsidePhysicalRange_RejectsWithOutOfPhysicalRange(string channel, double value)
+    public void Validate_ValueOutsidePhysicalRange_RejectsWithOutOfPhysicalRange_AndKeepsItForAnomalyDetection(string channel, double value)
     {
         // Act
-        var batch = Validate($$$"""{"values": {"{{{channel}}}": {{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}""");
+        var batch = Validate($$$"""{"seq": 7, "values": {"{{{channel}}}": {{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}""");
 
-        // Assert
-        batch.ShouldBeNull();
+        // Assert: no reading is accepted; the value travels on as a sensor fault only.
+        batch.ShouldNotBeNull().Readings.ShouldBeEmpty();
+        batch.OutOfRange.ShouldBe([new Reading(Device, channel, value, Now, 7)]);
         _metrics.RejectsOf(PayloadError.OutOfPhysicalRange).ShouldBe(1);
         _metrics.TotalRejects.ShouldBe(1);
+        _metrics.Readings.ShouldBe(0);
     }
 
     [Fact]

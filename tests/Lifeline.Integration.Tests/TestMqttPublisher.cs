@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lifeline.Contracts.Mqtt;
 using Lifeline.Domain.Assets;
@@ -10,7 +11,9 @@ namespace Lifeline.Integration.Tests;
 public sealed class TestMqttPublisher : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
-    private long _seq;
+
+    /// <summary>The message counter of each device (the contract's seq is per device, so one publisher may stand in for several).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox<long>> _seq = new(StringComparer.Ordinal);
 
     public static async Task<TestMqttPublisher> ConnectAsync(int port, string? user = null, string? password = null)
     {
@@ -34,7 +37,7 @@ public sealed class TestMqttPublisher : IAsyncDisposable
 
     public Task PublishAsync(Device device, string channel, object value, long? ts = null) =>
         PublishRawAsync(MqttTopics.Telemetry(device.SiteId, device.Id), Encoding.UTF8.GetString(
-            TelemetryPayloadWriter.ToBytes(ts ?? TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), Interlocked.Increment(ref _seq), [new(channel, value)])));
+            TelemetryPayloadWriter.ToBytes(ts ?? TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), Interlocked.Increment(ref _seq.GetOrAdd(device.Id, _ => new StrongBox<long>()).Value), [new(channel, value)])));
 
     public async Task PublishRawAsync(string topic, string payload)
     {

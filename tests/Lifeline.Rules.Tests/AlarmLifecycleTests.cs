@@ -274,6 +274,20 @@ public sealed class AlarmLifecycleTests
         observer.Changes[^1].State.ShouldBe("Suppressed");
     }
 
+    [Fact]
+    public void Clearing_conditions_whose_source_lost_its_state_records_why_and_keeps_what_is_owed()
+    {
+        var sut = CreateSut();
+        sut.Apply(RaiseTemp());
+        sut.Apply(RaiseO2());
+        sut.Acknowledge("A000001", Op);
+
+        sut.ClearConditions(a => a.Kind == "temp_high", "source restarted").ShouldBe(1);
+        (Last.Id, Last.State, Last.Transition, Last.By, Last.Reason).ShouldBe(("A000001", "Normal", "Cleared", "system", "source restarted"));
+        sut.Find("A000002")!.State.ShouldBe("Unacknowledged");
+        sut.ClearConditions(a => a.Kind == "temp_high", "again").ShouldBe(0);
+    }
+
     /// <summary>
     /// Any sequence of rule transitions and actions keeps every alarm in a state its facts allow, numbers transitions
     /// 1, 2, 3…, keeps only alarms that are not over, and restores to the same state.

@@ -35,11 +35,12 @@ public sealed class AnomalyEngine
         foreach (var device in devices)
         {
             var deviceDetectors = new List<IAnomalyDetector>(2);
+            DeviceOfflineDetector? offlineDetector = null;
             if (offline.Enabled && device.ExpectedInterval > TimeSpan.Zero)
             {
-                var detector = new DeviceOfflineDetector(device, offline);
-                deviceDetectors.Add(detector);
-                timed.Add(detector);
+                offlineDetector = new DeviceOfflineDetector(device, offline);
+                deviceDetectors.Add(offlineDetector);
+                timed.Add(offlineDetector);
             }
 
             if (seqGap.Enabled)
@@ -63,7 +64,7 @@ public sealed class AnomalyEngine
             detectors += deviceDetectors.Count + pairs.Count;
             if (deviceDetectors.Count > 0 || channels.Count > 0)
             {
-                _byDevice[device.Id] = new DeviceSlot([.. deviceDetectors], channels);
+                _byDevice[device.Id] = new DeviceSlot([.. deviceDetectors], channels, offlineDetector);
             }
         }
 
@@ -127,6 +128,40 @@ public sealed class AnomalyEngine
             foreach (var detector in slot.ValueDetectors)
             {
                 detector.Evaluate(reading, now, output);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A sign of life of a device without a reading, e.g. its <c>online</c> status: the offline detector counts it like a
+    /// reading (it clears an offline anomaly, and starts watching a device never heard from). Appends transitions to
+    /// <paramref name="output"/>.
+    /// </summary>
+    public void DeviceSeen(string deviceId, DateTimeOffset now, List<AnomalyTransition> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (deviceId is null || !_byDevice.TryGetValue(deviceId, out var device) || device.Offline is not { } offline)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            offline.Seen(now, output);
+        }
+    }
+
+    /// <summary>
+    /// The platform could not hear any device until <paramref name="now"/> (e.g. its broker connection was down): the
+    /// offline detectors count silence from now on, with the start-up grace (see <see cref="DeviceOfflineDetector.Resume"/>).
+    /// </summary>
+    public void ResumeOffline(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            foreach (var device in _byDevice.Values)
+            {
+                device.Offline?.Resume(now);
             }
         }
     }
@@ -209,7 +244,7 @@ public sealed class AnomalyEngine
         return new ChannelSlot(channel, fault.Enabled ? new SensorFaultDetector(device, channel, fault) : null, [.. valueDetectors], channelPairs);
     }
 
-    private sealed record DeviceSlot(IAnomalyDetector[] Detectors, Dictionary<string, ChannelSlot> Channels);
+    private sealed record DeviceSlot(IAnomalyDetector[] Detectors, Dictionary<string, ChannelSlot> Channels, DeviceOfflineDetector? Offline);
 
     private sealed class ChannelSlot(Channel channel, SensorFaultDetector? fault, IAnomalyDetector[] valueDetectors, IAnomalyDetector[] pairs)
     {

@@ -37,6 +37,7 @@ public sealed class AnomalyOptions
     public DeviceOfflineSettings DeviceOffline { get; set; } = new()
     {
         Enabled = true, ClearSamples = 1, ClearDuration = TimeSpan.Zero, IntervalFactor = 3, MinTimeout = TimeSpan.Zero, IncludeNeverSeen = true,
+        StartupGrace = TimeSpan.Zero,
     };
 
     /// <summary>The sequence-gap detector.</summary>

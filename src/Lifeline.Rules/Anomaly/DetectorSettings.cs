@@ -145,10 +145,20 @@ public sealed class DeviceOfflineSettings : DetectorSettings
     public TimeSpan? MinTimeout { get; set; }
 
     /// <summary>
-    /// A device never heard from counts from the first timer pass, so it goes offline one timeout after the engine starts.
-    /// Built-in: true.
+    /// A device never heard from counts from the first timer pass, so it goes offline max(timeout,
+    /// <see cref="StartupGrace"/>) after the engine starts. False: a device is supervised from its first sign of life
+    /// (a reading, or an <c>online</c> status through <see cref="AnomalyEngine.DeviceSeen"/>) on. Built-in: true.
     /// </summary>
     public bool? IncludeNeverSeen { get; set; }
+
+    /// <summary>
+    /// With <see cref="IncludeNeverSeen"/>: how long after the first timer pass a device never heard from may stay
+    /// silent before it is offline (at least the device's timeout), so devices that start later than the platform
+    /// (polled ones, a fleet reconnecting after a restart) are not reported. Also the time every device gets after
+    /// <see cref="AnomalyEngine.ResumeOffline"/> (the platform's own broker connection came back). Built-in: zero
+    /// (the timeout alone).
+    /// </summary>
+    public TimeSpan? StartupGrace { get; set; }
 }
 
 /// <summary>

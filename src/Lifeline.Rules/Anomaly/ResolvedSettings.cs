@@ -15,7 +15,7 @@ internal sealed record FlatlineConfig(bool Enabled, ClearPolicy Clear, double Ep
 
 internal sealed record DriftConfig(bool Enabled, ClearPolicy Clear, double Lambda, double ControlLimitSigmas, int WarmupSamples, double? Target, double? Sigma, double MinShift);
 
-internal sealed record DeviceOfflineConfig(bool Enabled, ClearPolicy Clear, double IntervalFactor, TimeSpan MinTimeout, bool IncludeNeverSeen);
+internal sealed record DeviceOfflineConfig(bool Enabled, ClearPolicy Clear, double IntervalFactor, TimeSpan MinTimeout, bool IncludeNeverSeen, TimeSpan StartupGrace);
 
 internal sealed record SeqGapConfig(bool Enabled, ClearPolicy Clear, int MinGap, long ResetMaxSeq, long ReorderWindow);
 
@@ -93,10 +93,12 @@ internal static class AnomalySettingsResolver
         var s = options.DeviceOffline ?? BuiltInOptions.DeviceOffline;
         var b = BuiltInOptions.DeviceOffline;
         var factor = s.IntervalFactor ?? b.IntervalFactor!.Value;
+        var grace = s.StartupGrace ?? b.StartupGrace!.Value;
         Require(factor > 0, "DeviceOffline", null, "IntervalFactor must be positive");
+        Require(grace >= TimeSpan.Zero, "DeviceOffline", null, "StartupGrace must not be negative");
         return new DeviceOfflineConfig(
             s.Enabled ?? b.Enabled!.Value, Clear(s, b, "DeviceOffline"), factor, s.MinTimeout ?? b.MinTimeout!.Value,
-            s.IncludeNeverSeen ?? b.IncludeNeverSeen!.Value);
+            s.IncludeNeverSeen ?? b.IncludeNeverSeen!.Value, grace);
     }
 
     public static SeqGapConfig SeqGap(AnomalyOptions options)

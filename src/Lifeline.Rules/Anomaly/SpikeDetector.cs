@@ -8,7 +8,8 @@ namespace Lifeline.Rules.Anomaly;
 /// <see cref="AnomalyKinds.Spike"/>: robust z-score |x − median| / (1.4826·MAD) of a reading against the previous
 /// <see cref="SpikeSettings.Window"/> readings above <see cref="SpikeSettings.Threshold"/> (and at least
 /// <see cref="SpikeSettings.MinDeviation"/> away) makes it a candidate. If the next reading is back near the median
-/// (z below <see cref="SpikeSettings.ReturnThreshold"/>), the candidate was a spike: it is raised, dated at the
+/// (z below <see cref="SpikeSettings.ReturnThreshold"/>, or less than <see cref="SpikeSettings.MinDeviation"/> away from it) and at
+/// least half-way back from the candidate, the candidate was a spike: it is raised, dated at the
 /// candidate's timestamp, and clears after <see cref="DetectorSettings.ClearSamples"/> normal readings (the return
 /// reading is the first). Otherwise it was an excursion (a level shift, or wider than one reading): it and the following
 /// outliers join the reference window until a normal reading ends it, and nothing is raised. Spikes never enter the window. Allocation-free per reading (median and MAD sorted on the stack).
@@ -74,7 +75,8 @@ public sealed class SpikeDetector : IAnomalyDetector
         if (_hasCandidate)
         {
             _hasCandidate = false;
-            if (deviation < _config.MinDeviation || deviation <= _config.ReturnThreshold * scale)
+            var nearMedian = deviation < _config.MinDeviation || deviation <= _config.ReturnThreshold * scale;
+            if (nearMedian && deviation <= Math.Abs(_candidate - _candidateMedian) / 2)
             {
                 // The value came back: the candidate was a spike.
                 if (_latch.Raise())

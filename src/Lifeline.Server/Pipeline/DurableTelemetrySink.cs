@@ -13,6 +13,13 @@ public sealed class DurableTelemetrySink(WriteAheadLog wal, TelemetryPipeline pi
 {
     public async ValueTask<Task> AcceptAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
+        if (batch.Readings.Count == 0)
+        {
+            // Only rejected (out-of-range) values, for anomaly detection: nothing to store.
+            await pipeline.EnqueueAsync(batch, cancellationToken);
+            return Task.CompletedTask;
+        }
+
         var (_, durable) = await wal.AppendAsync(WalRecordKind.Telemetry, batch, TelemetryRecord.Write, cancellationToken);
         await pipeline.EnqueueAsync(batch, cancellationToken);
         return durable;

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace Lifeline.Server.Pipeline;
 
 /// <summary>
-/// The single consumer of the pipeline: updates the latest values, evaluates the rules and applies the transitions
-/// to the alarm service, in arrival order. A timer puts ticks in the same queue so on/off-delays expire in order, and
-/// <see cref="TelemetryPipeline.InvokeAsync{T}"/> puts actions (rule reloads) there so they run between two batches.
+/// The single consumer of the pipeline: updates the latest values, evaluates the rules (then the anomaly detectors,
+/// when registered) and applies the transitions to the alarm service, in arrival order. A timer puts ticks in the same
+/// queue so on/off-delays expire in order, and <see cref="TelemetryPipeline.InvokeAsync{T}"/> puts actions (rule
+/// reloads) there so they run between two batches.
 /// </summary>
 public sealed partial class TelemetryProcessor(
     TelemetryPipeline pipeline,
@@ -18,7 +19,8 @@ public sealed partial class TelemetryProcessor(
     TimeProvider time,
     ILogger<TelemetryProcessor> logger,
     Lifeline.Control.CommandService commands,
-    Lifeline.Storage.History.MemorySensorHistory? memoryHistory = null) : BackgroundService
+    Lifeline.Storage.History.MemorySensorHistory? memoryHistory = null,
+    AnomalyAlarms? anomalies = null) : BackgroundService
 {
     private long _processed;
 
@@ -43,6 +45,7 @@ public sealed partial class TelemetryProcessor(
                         if (ReferenceEquals(batch, TelemetryPipeline.Tick))
                         {
                             rules.EvaluateTimers(now, transitions);
+                            anomalies?.EvaluateTimers(now, transitions);
                         }
                         else if (ReferenceEquals(batch, TelemetryPipeline.Control))
                         {
@@ -57,6 +60,12 @@ public sealed partial class TelemetryProcessor(
                                 memoryHistory?.Record(reading);
                                 commands.OnReading(reading);
                                 rules.Evaluate(reading, now, transitions);
+                                anomalies?.Evaluate(reading, now, transitions);
+                            }
+
+                            foreach (var rejected in batch.OutOfRange)
+                            {
+                                anomalies?.Evaluate(rejected, now, transitions);
                             }
 
                             Interlocked.Add(ref _processed, batch.Readings.Count);

@@ -231,4 +231,26 @@ public sealed class AnomalyEngineTests
             Feed(sut, Gas1, "intrusion", t == 5000 ? 1 : 0, t).ShouldBeEmpty();
         }
     }
+
+    [Fact]
+    public void DeviceSeen_OnlineStatusOfASilentDevice_ClearsItsOfflineAnomalyAndRestartsTheClock()
+    {
+        // Arrange: a device watched from its first sign of life only; it reports once, then goes quiet.
+        var options = OnlyChannelDetectors(AnomalyKinds.DeviceOffline);
+        options.DeviceOffline.IncludeNeverSeen = false;
+        var sut = new AnomalyEngine(_registry, options);
+        Feed(sut, Gas1, "o2", 20.9, 0).ShouldBeEmpty();
+        Timers(sut, 3).ShouldHaveSingleItem().Kind.ShouldBe(AnomalyKinds.DeviceOffline);
+        var output = new List<AnomalyTransition>();
+
+        // Act: its online status, and the status of a device never heard from.
+        sut.DeviceSeen(Gas1, Sec(10), output);
+        sut.DeviceSeen(Gas2, Sec(10), output);
+        sut.DeviceSeen("no-such-device", Sec(10), output);
+
+        // Assert: Gas1 cleared; both are watched from now on.
+        output.ShouldHaveSingleItem().Change.ShouldBe(RuleTransitionKind.Cleared);
+        Timers(sut, 12.9).ShouldBeEmpty();
+        Timers(sut, 13).Select(t => t.Device.Id).ShouldBe([Gas1, Gas2], ignoreOrder: true);
+    }
 }

@@ -94,6 +94,117 @@ public sealed class DeviceOfflineDetectorTests
     }
 
     [Fact]
+    public void EvaluateTimers_NeverSeenWithStartupGrace_OfflineOnlyAfterTheGrace()
+    {
+        // Arrange: a device every 5 s (timeout 15 s), 10 minutes for the fleet to appear after a start.
+        var options = new AnomalyOptions();
+        options.DeviceOffline.StartupGrace = TimeSpan.FromMinutes(10);
+        var sut = Create(options);
+
+        // Act / Assert
+        Timers(sut, 100).ShouldBeEmpty();
+        Timers(sut, 115).ShouldBeEmpty();
+        Timers(sut, 699).ShouldBeEmpty();
+        var raised = Timers(sut, 700).ShouldHaveSingleItem();
+        raised.At.ShouldBe(Sec(700));
+        raised.Detail.ShouldBe("never heard from in 600 s since start-up (expected every 5 s)");
+    }
+
+    [Fact]
+    public void EvaluateTimers_NeverSeenWithStartupGrace_AFirstReadingStartsTheNormalTimeout()
+    {
+        // Arrange
+        var options = new AnomalyOptions();
+        options.DeviceOffline.StartupGrace = TimeSpan.FromMinutes(10);
+        var sut = Create(options);
+        Timers(sut, 0).ShouldBeEmpty();
+
+        // Act / Assert: the device appears after 2 minutes, then stops: offline one timeout later, not at the grace.
+        Arrive(sut, 120).ShouldBeEmpty();
+        Timers(sut, 134).ShouldBeEmpty();
+        Timers(sut, 135).ShouldHaveSingleItem().Detail.ShouldBe("no data for 15 s (expected every 5 s)");
+    }
+
+    [Fact]
+    public void Seen_NeverSeenExcluded_StartsWatchingWithoutAReading()
+    {
+        // Arrange: the device connects and says it is online, then sends nothing.
+        var options = new AnomalyOptions();
+        options.DeviceOffline.IncludeNeverSeen = false;
+        var sut = Create(options);
+        var output = new List<AnomalyTransition>();
+
+        // Act
+        sut.Seen(Sec(50), output);
+
+        // Assert
+        output.ShouldBeEmpty();
+        Timers(sut, 64).ShouldBeEmpty();
+        Timers(sut, 65).ShouldHaveSingleItem().Change.ShouldBe(RuleTransitionKind.Raised);
+    }
+
+    [Fact]
+    public void Seen_WhileOffline_Clears()
+    {
+        // Arrange
+        var sut = Create();
+        Arrive(sut, 0);
+        Timers(sut, 15).ShouldHaveSingleItem();
+        var output = new List<AnomalyTransition>();
+
+        // Act
+        sut.Seen(Sec(30), output);
+
+        // Assert
+        output.ShouldHaveSingleItem().ShouldBe(AnomalyKinds.DeviceOffline, RuleTransitionKind.Cleared, Sec(30));
+        sut.IsActive.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Resume_AfterThePlatformCouldNotHearDevices_GivesTheStartupGraceOnce()
+    {
+        // Arrange: a device every 5 s (timeout 15 s), 2 minutes of grace; its last reading at 0.
+        var options = new AnomalyOptions();
+        options.DeviceOffline.StartupGrace = TimeSpan.FromMinutes(2);
+        var sut = Create(options);
+        Arrive(sut, 0);
+
+        // Act: the platform hears devices again at 60 s (no timer pass ran meanwhile).
+        sut.Resume(Sec(60));
+
+        // Assert: silence counts from 60 s with the grace; once it reports, the normal timeout applies again.
+        Timers(sut, 179).ShouldBeEmpty();
+        Timers(sut, 180).ShouldHaveSingleItem().Detail.ShouldBe("no data for 120 s since the platform could hear devices again (expected every 5 s)");
+        Arrive(sut, 200).ShouldHaveSingleItem().Change.ShouldBe(RuleTransitionKind.Cleared);
+        sut.Resume(Sec(201));
+        Arrive(sut, 202);
+        Timers(sut, 216).ShouldBeEmpty();
+        Timers(sut, 217).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void Resume_DeviceAlreadyOfflineOrNeverHeardFrom_IsLeftAsItIs()
+    {
+        // Arrange
+        var options = new AnomalyOptions();
+        options.DeviceOffline.IncludeNeverSeen = false;
+        var offline = Create(options);
+        Arrive(offline, 0);
+        Timers(offline, 15).ShouldHaveSingleItem();
+        var never = Create(options);
+
+        // Act
+        offline.Resume(Sec(20));
+        never.Resume(Sec(20));
+
+        // Assert
+        offline.IsActive.ShouldBeTrue();
+        Arrive(offline, 21).ShouldHaveSingleItem().Change.ShouldBe(RuleTransitionKind.Cleared);
+        never.LastSeen.ShouldBeNull();
+        Timers(never, 1000).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Evaluate_UsesArrivalTimeNotDeviceTime()
     {
         // Arrange: the device clock is an hour behind; its readings still arrive every 5 s.

@@ -41,6 +41,24 @@ public sealed class SpikeDetectorTests
     }
 
     [Fact]
+    public void Evaluate_NoisyRiseAfterAQuietStretch_IsNotASpike()
+    {
+        // Arrange: the simulator's gas-regulator flow (0–50000 Nm³/h, so the smallest spike is 1000) after a quiet
+        // stretch, rising ≈ 100 Nm³/h a second with ±250 of reading noise. 28658.2 stands 1023 above the median of a
+        // window whose MAD collapsed (robust z 6.9); the next reading, 28302.1, is under the 1000 floor but still 667 above
+        // the median, less than half-way back: the rise goes on, nothing came back.
+        var flow = new Lifeline.Domain.Assets.Channel("flow", new("gas_flow", "Gas flow", "Nm³/h", Lifeline.Domain.Assets.ChannelKind.Analog, 0, 50000, "gas"), 0, 50000);
+        double[] series =
+        [
+            27425.9, 27459.6, 27477.5, 27530.9, 27812.5, 27595.2, 27383.5, 27734.8, 27635.2, 27624.2, 27633.6, 27623.6, 27561.4, 27616.3, 28089.5,
+            27904.2, 27840.0, 28334.3, 28216.7, 28569.8, 28658.2, 28302.1, 28787.6, 28786.7, 28970.4, 28886.2, 28823.4, 28741.1, 29095.1, 29020.8,
+        ];
+
+        // Act / Assert
+        Run(new SpikeDetector(Device(), flow, new AnomalyOptions()), flow, series).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Evaluate_NegativeSpike_IsDetectedToo()
     {
         // Arrange
