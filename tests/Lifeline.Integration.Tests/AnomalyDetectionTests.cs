@@ -222,13 +222,14 @@ public sealed class AnomalyDetectionTests(ITestOutputHelper output)
         // Arrange: one trunk tunnel (every cabin type) over MQTT, every plant and gas station over Modbus (polled), no
         // scenario; the anomaly settings of seeds/baoshan/anomaly.yaml as they are. The Modbus slaves get free ports
         // (a copy of modbus.yaml), so another run on this machine cannot answer for them or take their ports.
-        string[] prefixes = ["yongchang-rd-trunk", "wwtp", "gas-"];
+        // Every device of modbus.yaml is simulated (a polled device that nobody serves is rightly in comm loss).
+        string[] prefixes = ["yongchang-rd-trunk", "wwtp", "gas-", "qingquan-rd-trunk"];
         var modbus = Path.Combine(Directory.CreateTempSubdirectory("lifeline-anomaly-modbus-").FullName, "modbus.yaml");
         var map = await File.ReadAllTextAsync(Path.Combine(Lifeline.Testing.RepositoryPaths.Seeds(), "modbus.yaml"));
         var ports = new HashSet<int>();
         await File.WriteAllTextAsync(modbus, System.Text.RegularExpressions.Regex.Replace(map, @"port: 150\d\d", _ => $"port: {DistinctFreePort(ports)}"));
         await using var server = await LifelineServerHost.StartEmbeddedAsync(
-            ["--Simulator:Enabled=true", "--Simulator:ScenarioSet=none", $"--Modbus:Path={modbus}", .. prefixes.Select((p, i) => $"--Simulator:Devices:{i}={p}")]);
+            ["--Simulator:Enabled=true", "--Simulator:ScenarioSet=none", $"--Modbus:Path={modbus}", "--Anomaly:device_offline:min_timeout=0", .. prefixes.Select((p, i) => $"--Simulator:Devices:{i}={p}")]);
         var (hub, changes) = await server.ConnectHubAsync();
         await using var _ = hub;
         var simulated = SimulationPlan.SelectDevices(server.Registry, prefixes).Count;

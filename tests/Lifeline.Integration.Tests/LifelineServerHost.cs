@@ -111,6 +111,10 @@ public sealed class LifelineServerHost : IAsyncDisposable
             $"--Control:Journal:Path={Path.Combine(data, "commands")}",
             $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
+
+            // Tests publish a few readings and then look at the result; a device silent for 3 s would go into comm loss
+            // (and suppress its alarms) on a slow machine. Tests of silence detection set their own timeout.
+            "--Anomaly:device_offline:min_timeout=2m",
             $"--Mqtt:ClientId=lifeline-test-{Guid.NewGuid():N}",
             "--Logging:LogLevel:Default=Warning",
             $"{AccountsArgument}{accounts}",

@@ -81,7 +81,8 @@ public sealed class StorageTests
         var device = host.GasCabinDevice();
         await using var publisher = await TestMqttPublisher.ConnectAsync(broker.Port);
 
-        // Raise (below the 19.5 %vol level only), then clear: two transitions.
+        // Raise (below the 19.5 %vol level only), then clear: two transitions (the device's comm loss, raised when it
+        // then falls silent, is another kind).
         await publisher.PublishAsync(device, "o2", 19.0);
         await publisher.PublishAsync(device, "o2", 20.9);
 
@@ -98,7 +99,7 @@ public sealed class StorageTests
                 }
             },
             "two alarm events in InfluxDB");
-        using var document = await influx.QueryAsync("lifeline", $"SELECT \"alarm_id\", \"state\", \"priority\", \"kind\", \"zone\", \"value\" FROM \"alarm_events\" WHERE \"device\" = '{device.Id}'");
+        using var document = await influx.QueryAsync("lifeline", $"SELECT \"alarm_id\", \"state\", \"priority\", \"kind\", \"zone\", \"value\" FROM \"alarm_events\" WHERE \"device\" = '{device.Id}' AND \"kind\" = 'o2_low'");
         var series = document.RootElement.GetProperty("results")[0].GetProperty("series")[0];
         var rows = series.GetProperty("values").EnumerateArray().ToList();
         rows.Count.ShouldBe(2);

@@ -154,8 +154,9 @@ public sealed class PointSchema(AssetRegistry registry)
 
     /// <summary>
     /// The point of one alarm transition in <c>alarm_events</c>: tags <c>site</c>, <c>tunnel</c>, <c>cabin</c>, <c>zone</c>,
-    /// <c>device</c>, <c>priority</c>, <c>kind</c>, <c>state</c>; fields <c>alarm_id</c>, <c>rule_id</c>, <c>sensor</c>, <c>value</c>,
-    /// <c>limit</c>, <c>unit</c>, <c>message</c>, <c>location</c>, <c>seq</c>, <c>user</c>. Time: when the transition happened,
+    /// <c>device</c>, <c>priority</c>, <c>kind</c>, <c>state</c>, <c>transition</c>; fields <c>alarm_id</c>, <c>rule_id</c>,
+    /// <c>sensor</c>, <c>value</c>, <c>limit</c>, <c>unit</c>, <c>message</c>, <c>location</c>, <c>seq</c>, <c>user</c> (who
+    /// acknowledged), <c>by</c> (who made this transition), <c>reason</c>. Time: when the transition happened,
     /// with the last two nanosecond digits taken from its seq so that transitions within the same 100 ns stay apart.
     /// </summary>
     public static PointData Map(AlarmDto change)
@@ -164,6 +165,7 @@ public sealed class PointSchema(AssetRegistry registry)
         var point = PointData.Measurement(AlarmEvents)
             .Tag("site", change.SiteId).Tag("tunnel", change.TunnelId).Tag("cabin", change.CabinId).Tag("zone", change.ZoneId)
             .Tag("device", change.DeviceId).Tag("priority", change.Priority).Tag("kind", change.Kind).Tag("state", change.State)
+            .Tag("transition", change.Transition)
             .Field("alarm_id", change.Id)
             .Field("rule_id", change.RuleId)
             .Field("sensor", change.SensorId)
@@ -189,6 +191,12 @@ public sealed class PointSchema(AssetRegistry registry)
         if (change.AcknowledgedBy is { Length: > 0 } user)
         {
             point = point.Field("user", user);
+        }
+
+        point = point.Field("by", change.By);
+        if (change.Reason is { Length: > 0 } reason)
+        {
+            point = point.Field("reason", reason);
         }
 
         return point;
