@@ -338,7 +338,10 @@ public sealed partial class ModbusSlaveFarm : IAsyncDisposable
                 binding.Server = server;
                 binding.Listening = server.LocalEndPoint;
                 binding.UnitServed = false;
-                SetOnlineLocked(binding, binding.Slave.Online);
+
+                // Registers are computed before the unit is first answered: a poller must never read the zeros of a
+                // slave that has not been updated yet (a jump from 0 to the real value looks like a fault).
+                SetOnlineLocked(binding, binding.Slave.Update(_time.GetUtcNow()));
             }
         }
     }

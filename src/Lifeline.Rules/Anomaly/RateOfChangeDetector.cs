@@ -6,7 +6,9 @@ namespace Lifeline.Rules.Anomaly;
 
 /// <summary>
 /// <see cref="AnomalyKinds.RateOfChange"/>: |Δvalue/Δt| between consecutive readings (reading timestamps) exceeds the
-/// limit. Readings that are not newer than the previous one are ignored. Clears after
+/// limit. Δt counts at least the device's expected interval: a device's values change in steps at its update rate, so
+/// two polls a few milliseconds apart that straddle one step must not read as a huge rate. Readings that are not newer
+/// than the previous one are ignored. Clears after
 /// <see cref="DetectorSettings.ClearSamples"/> readings within the limit.
 /// </summary>
 public sealed class RateOfChangeDetector : IAnomalyDetector
@@ -64,6 +66,7 @@ public sealed class RateOfChangeDetector : IAnomalyDetector
             return;
         }
 
+        seconds = Math.Max(seconds, _device.ExpectedInterval.TotalSeconds);
         var delta = value - _previousValue;
         var rate = Math.Abs(delta) / seconds;
         _previousValue = value;

@@ -41,6 +41,26 @@ public sealed class RateOfChangeDetectorTests
     }
 
     [Fact]
+    public void Evaluate_PollsCloserThanTheDeviceInterval_CountTheIntervalSoAStepIsNotAHugeRate()
+    {
+        // Arrange: a 1 s device whose value steps by 0.4 °C each second, polled every 10 ms (a step falls between two
+        // polls 10 ms apart: 40 °C/s if Δt were taken as is); then a real 3 °C jump.
+        var detector = Create();
+        var transitions = new List<AnomalyTransition>();
+        for (var i = 0; i < 500; i++)
+        {
+            var t = i * 0.01;
+            detector.Evaluate(Reading(Temp, 20 + (0.4 * Math.Floor(t)), t), Sec(t), transitions);
+        }
+
+        transitions.ShouldBeEmpty();
+        detector.Evaluate(Reading(Temp, 25, 5.01), Sec(5.01), transitions);
+
+        // Assert: counted over the 1 s interval, not 10 ms.
+        transitions.ShouldHaveSingleItem().Detail.ShouldBe("+3.4 °C in 1 s = 3.4/s, limit 0.5/s");
+    }
+
+    [Fact]
     public void Evaluate_RateExactlyAtLimit_DoesNotRaise()
     {
         // Arrange: exactly 0.5 °C per second (exact in binary).
