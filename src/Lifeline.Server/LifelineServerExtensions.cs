@@ -168,7 +168,9 @@ public static class LifelineServerExtensions
             options.Path = Path.GetFullPath(Path.Combine(contentRoot, options.Path));
             return WriteAheadLog.Open(options, influxConfigured, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WriteAheadLog>());
         });
-        services.AddSingleton<IAlarmObserver, AlarmJournal>();
+        services.AddSingleton<AlarmJournal>();
+        services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<AlarmJournal>());
+        services.AddHostedService(sp => sp.GetRequiredService<AlarmJournal>());
         services.AddSingleton<StorageMetrics>();
         services.AddSingleton<StorageAlarmMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageAlarmMonitor>());

@@ -141,7 +141,8 @@ public sealed class IngestionTests
 
             await device.PublishRawAsync($"lifeline/{controller.SiteId}/{controller.Id}/status", "online");
 
-            var back = await changes.WaitForAsync(c => c.SensorId == $"{controller.Id}.comm", "the comm-loss alarm returning to normal");
+            // (The raise may still be on its way to a hub that connected just after it: wait for the clear itself.)
+            var back = await changes.WaitForAsync(c => c.SensorId == $"{controller.Id}.comm" && c.Transition == "Cleared", "the comm-loss alarm returning to normal");
             back.State.ShouldBe("ReturnedUnacknowledged");
         }
     }
