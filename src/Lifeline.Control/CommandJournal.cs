@@ -47,26 +47,8 @@ public sealed partial class CommandJournal : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var segmentBytes = Math.Clamp(options.MaxBytes / 16, 64 * 1024, 16L * 1024 * 1024);
-        var walOptions = new WalOptions
-        {
-            Path = directory,
-            SegmentBytes = segmentBytes,
-            MaxBytes = Math.Max(options.MaxBytes, 2 * segmentBytes),
-            MaxAge = options.Retention,
-            Fsync = options.Fsync,
-            MaxBufferedBytes = 4L * 1024 * 1024,
-        };
-        WriteAheadLog wal;
-        try
-        {
-            wal = WriteAheadLog.Open(walOptions, hasConsumer: false, time, logger);
-        }
-        catch (IOException ex)
-        {
-            throw new IOException($"the command journal in {Path.GetFullPath(directory)} cannot be opened (Control:Journal:Path; one server per journal): {ex.Message}", ex);
-        }
-
+        var wal = WriteAheadLog.OpenJournal(
+            directory, options.MaxBytes, options.Retention, options.Fsync, 4L * 1024 * 1024, "command journal", "Control:Journal:Path", time, logger);
         return new CommandJournal(wal, Path.GetFullPath(directory), logger);
     }
 

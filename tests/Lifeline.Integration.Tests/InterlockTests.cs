@@ -91,13 +91,15 @@ public sealed class InterlockTests
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
-    private sealed record Command(string Device, string Channel, double Value, string Outcome, string Route);
+    internal sealed record Command(string Device, string Channel, double Value, string Outcome, string Route);
 
-    private static async Task<IReadOnlyList<Command>> WaitForCommandsAsync(LifelineServerHost server, Func<IReadOnlyList<Command>, bool> done)
+    /// <summary>Polls the command audit trail until <paramref name="done"/> holds (60 s unless <paramref name="timeout"/> says otherwise).</summary>
+    internal static async Task<IReadOnlyList<Command>> WaitForCommandsAsync(LifelineServerHost server, Func<IReadOnlyList<Command>, bool> done, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
         var stopwatch = Stopwatch.StartNew();
         IReadOnlyList<Command> records = [];
-        while (stopwatch.Elapsed < TimeSpan.FromSeconds(60))
+        while (stopwatch.Elapsed < limit)
         {
             var json = await server.GetJsonAsync<JsonElement>("/api/commands?limit=100");
             records = json.EnumerateArray().Select(r => new Command(
@@ -114,6 +116,6 @@ public sealed class InterlockTests
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"commands not confirmed within 60 s; records: {string.Join("; ", records)}");
+        throw new TimeoutException($"commands not confirmed within {limit.TotalSeconds:0} s; records: {string.Join("; ", records)}");
     }
 }

@@ -78,31 +78,8 @@ public sealed partial class ModbusInterlockTests : IDisposable
         return file;
     }
 
-    private sealed record Command(string Device, string Channel, double Value, string Outcome, string Route);
-
-    private static async Task<IReadOnlyList<Command>> WaitForCommandsAsync(LifelineServerHost server, Func<IReadOnlyList<Command>, bool> done)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        IReadOnlyList<Command> records = [];
-        while (stopwatch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            var json = await server.GetJsonAsync<JsonElement>("/api/commands?limit=100");
-            records = json.EnumerateArray().Select(r => new Command(
-                r.GetProperty("deviceId").GetString()!,
-                r.GetProperty("channel").GetString()!,
-                r.GetProperty("value").GetDouble(),
-                r.GetProperty("outcome").GetString()!,
-                r.GetProperty("route").GetString()!)).ToList();
-            if (done(records))
-            {
-                return records;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"commands not confirmed within 20 s; records: {string.Join("; ", records)}");
-    }
+    private static Task<IReadOnlyList<InterlockTests.Command>> WaitForCommandsAsync(LifelineServerHost server, Func<IReadOnlyList<InterlockTests.Command>, bool> done) =>
+        InterlockTests.WaitForCommandsAsync(server, done, TimeSpan.FromSeconds(20));
 
     /// <summary>An mbpoll value line: "[1]: \t1".</summary>
     [GeneratedRegex(@"^\[(\d+)\]:\s+(\S+)", RegexOptions.Multiline)]

@@ -47,26 +47,8 @@ public sealed partial class AlarmStore : IAlarmJournal, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var segmentBytes = Math.Clamp(options.MaxBytes / 16, 64 * 1024, 16L * 1024 * 1024);
-        var walOptions = new WalOptions
-        {
-            Path = directory,
-            SegmentBytes = segmentBytes,
-            MaxBytes = Math.Max(options.MaxBytes, 2 * segmentBytes),
-            MaxAge = options.Retention,
-            Fsync = options.Fsync,
-            MaxBufferedBytes = 16L * 1024 * 1024,
-        };
-        WriteAheadLog wal;
-        try
-        {
-            wal = WriteAheadLog.Open(walOptions, hasConsumer: false, time, logger);
-        }
-        catch (IOException ex)
-        {
-            throw new IOException($"the alarm journal in {Path.GetFullPath(directory)} cannot be opened (Alarms:Journal:Path; one server per journal): {ex.Message}", ex);
-        }
-
+        var wal = WriteAheadLog.OpenJournal(
+            directory, options.MaxBytes, options.Retention, options.Fsync, 16L * 1024 * 1024, "alarm journal", "Alarms:Journal:Path", time, logger);
         return new AlarmStore(wal, Path.GetFullPath(directory), options, logger);
     }
 

@@ -120,6 +120,35 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     }
 
     /// <summary>
+    /// Opens a journal: a log without a consumer, rolling by size and age, with segments sized from
+    /// <paramref name="maxBytes"/>. <paramref name="name"/> and <paramref name="pathKey"/> go into the error when the
+    /// directory cannot be used or another process holds it.
+    /// </summary>
+    public static WriteAheadLog OpenJournal(
+        string directory, long maxBytes, TimeSpan retention, bool fsync, long maxBufferedBytes, string name, string pathKey, TimeProvider time, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var segmentBytes = Math.Clamp(maxBytes / 16, 64 * 1024, 16L * 1024 * 1024);
+        var options = new WalOptions
+        {
+            Path = directory,
+            SegmentBytes = segmentBytes,
+            MaxBytes = Math.Max(maxBytes, 2 * segmentBytes),
+            MaxAge = retention,
+            Fsync = fsync,
+            MaxBufferedBytes = maxBufferedBytes,
+        };
+        try
+        {
+            return Open(options, hasConsumer: false, time, logger);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"the {name} in {System.IO.Path.GetFullPath(directory)} cannot be opened ({pathKey}; one server per journal): {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
     /// Appends a record, waiting first while the log is full (only with a consumer: the backlog of unstored records
     /// has reached <see cref="WalOptions.MaxBytes"/>). Returns the record's LSN and a task that completes when the
     /// record is on disk — acknowledge the source only then.
