@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll)
+packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll chromium fonts-wqy-microhei)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,7 +27,7 @@ fi
 # Fetch packages up front, with retries, so a passing network hiccup does not fail the build.
 retry() { for attempt in 1 2 3; do "$@" && return 0; echo "'$*' failed (attempt $attempt), retrying"; sleep 5; done; return 1; }
 retry dotnet restore Lifeline.sln >/dev/null || { echo "dotnet restore failed"; echo "0 passed, 1 failed"; exit 1; }
-[ -d src/Lifeline.Server/node_modules/@microsoft/signalr ] \
+[ -d src/Lifeline.Server/node_modules/@microsoft/signalr ] && [ -d src/Lifeline.Server/node_modules/esbuild ] && [ -d src/Lifeline.Server/node_modules/uplot ] \
   || retry bash -c 'cd src/Lifeline.Server && npm ci --no-audit --no-fund --loglevel=error' \
   || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -48,7 +48,7 @@ for trx in "$results"/*.trx; do
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
-# The console's JavaScript (alarm synchronisation by seq), with Node's built-in test runner.
+# The console's JavaScript modules (alarm synchronisation by seq, sorting, filters, zone colours, dictionaries), with Node's built-in test runner.
 node_out=$(node --test tests/console/ 2>&1)
 node_code=$?
 echo "$node_out" | grep -E "^(not ok|# (tests|pass|fail))" || true

@@ -42,7 +42,7 @@ public sealed class AccountsTests
         // The console's files, the login page included, and the health check need no sign-in.
         (await anonymous.GetStringAsync("/login.html")).ShouldContain("login-form");
         (await anonymous.GetStringAsync("/js/login.js")).ShouldContain("/api/auth/login");
-        (await anonymous.GetStringAsync("/")).ShouldContain("Active alarms");
+        (await anonymous.GetStringAsync("/")).ShouldContain("alarm-table");
         (await anonymous.GetAsync("/health")).StatusCode.ShouldNotBe(HttpStatusCode.Unauthorized);
 
         // The hub refuses a client without credentials.

@@ -34,13 +34,17 @@ public sealed class ConsoleAndSimulatorTests
 
         var page = await server.Http.GetStringAsync("/");
         var client = await server.Http.GetAsync("/lib/signalr.min.js");
-        var app = await server.Http.GetStringAsync("/js/app.js");
+        var bundle = await server.Http.GetStringAsync("/lib/console.js");
+        var styles = await server.Http.GetAsync("/lib/console.css");
 
-        page.ShouldContain("Active alarms");
+        page.ShouldContain("data-i18n=\"alarms.title\"");
         page.ShouldContain("lib/signalr.min.js");
+        page.ShouldContain("lib/console.js");
         page.ShouldNotContain("http", Case.Insensitive); // no CDN or other remote resource: control rooms are offline
         client.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.Content.ReadAsStringAsync()).ShouldContain("HubConnectionBuilder");
-        app.ShouldContain("AlarmChanged");
+        bundle.ShouldContain("AlarmChanged"); // the console's modules, bundled with uPlot at build time
+        bundle.ShouldContain("uplot");
+        styles.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }
