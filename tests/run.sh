@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test of Lifeline: unit tests and integration tests against real services (Mosquitto).
+# Runs every test of Lifeline: unit tests and integration tests against real services (Mosquitto, InfluxDB),
+# and the deployment checks (docker-compose validates docker-compose.yml against the Compose Specification).
 # Installs the Debian packages the integration tests need when they are missing (needs root or sudo).
 # Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll chromium fonts-wqy-microhei)
+packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll chromium fonts-wqy-microhei docker-compose)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,18 +12,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Lifeline.FirmwareSim;
 
 /// <summary>
-/// <c>lifeline-firmware-sim [--seeds DIR] [--host H] [--port N] [--seed N] [--rate R] [--devices PREFIX]...
+/// <c>lifeline-firmware-sim [--seeds DIR] [--host H] [--port N] [--username U] [--seed N] [--rate R] [--devices PREFIX]...
 /// [--scenario SPEC]... [--scenario-set NAME] [--duration D] [--connections N] [--modbus [--modbus-port-offset N]]</c>
 /// </summary>
 internal static class FirmwareSimCommand
 {
     public const int ExitBadInput = 2;
 
+    /// <summary>The environment variable holding the MQTT password (never a command-line argument: those are visible to every user).</summary>
+    public const string PasswordVariable = "LIFELINE_SIM_MQTT_PASSWORD";
+
     public static RootCommand Create()
     {
         var seeds = new Option<string?>("--seeds") { Description = "Seed directory of the city (default: seeds/baoshan, looked for upwards from the current directory)" };
         var host = new Option<string>("--host") { Description = "MQTT broker host", DefaultValueFactory = _ => "localhost" };
         var port = new Option<int>("--port") { Description = "MQTT broker port", DefaultValueFactory = _ => 1883 };
+        var username = new Option<string?>("--username") { Description = $"MQTT user name; the password is read from the environment variable {PasswordVariable}" };
         var seed = new Option<int>("--seed") { Description = "Seed of the signal generator: same seed, same values", DefaultValueFactory = _ => 42 };
         var rate = new Option<double>("--rate") { Description = "Telemetry messages per second per device", DefaultValueFactory = _ => 1.0 };
         var devices = new Option<string[]>("--devices") { Description = "Simulate only devices whose id starts with one of these prefixes", AllowMultipleArgumentsPerToken = true };
@@ -36,7 +40,7 @@ internal static class FirmwareSimCommand
 
         var root = new RootCommand("Lifeline firmware simulator: publishes simulated telemetry of the city's devices over MQTT, with injected scenarios.")
         {
-            seeds, host, port, seed, rate, devices, scenario, scenarioSet, duration, connections, modbus, modbusPortOffset,
+            seeds, host, port, username, seed, rate, devices, scenario, scenarioSet, duration, connections, modbus, modbusPortOffset,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -72,10 +76,20 @@ internal static class FirmwareSimCommand
                 options.Devices.Add(p);
             }
 
+            var user = result.GetValue(username);
+            var password = Environment.GetEnvironmentVariable(PasswordVariable);
+            if (!string.IsNullOrEmpty(user) && string.IsNullOrEmpty(password))
+            {
+                await Console.Error.WriteLineAsync($"--username '{user}': set the password in the environment variable {PasswordVariable}");
+                return ExitBadInput;
+            }
+
             var settings = new PublisherSettings
             {
                 Host = result.GetValue(host) ?? "localhost",
                 Port = result.GetValue(port),
+                Username = user,
+                Password = string.IsNullOrEmpty(user) ? null : password,
                 RatePerDevice = options.RatePerDevice,
                 Connections = options.Connections,
             };

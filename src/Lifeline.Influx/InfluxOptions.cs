@@ -50,6 +50,12 @@ public sealed class InfluxOptions
     /// <summary>Whether the connection check creates a missing database (V1) or bucket (V2, needs <see cref="Org"/>).</summary>
     public bool CreateIfMissing { get; set; } = true;
 
+    /// <summary>How long raw points and aggregates are kept (<c>Influx:Retention</c>).</summary>
+    public global::Lifeline.Influx.Retention.InfluxRetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The 1-minute aggregates (<c>Influx:Downsampling</c>).</summary>
+    public global::Lifeline.Influx.Retention.InfluxDownsamplingOptions Downsampling { get; set; } = new();
+
     /// <summary>True when an InfluxDB is configured (<see cref="Url"/> is set).</summary>
     public bool IsConfigured => Url is not null && !string.IsNullOrEmpty(Url.OriginalString);
 }

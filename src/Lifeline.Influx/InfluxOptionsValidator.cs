@@ -46,6 +46,8 @@ public sealed class InfluxOptionsValidator : IValidateOptions<InfluxOptions>
             return failures;
         }
 
+        failures.AddRange(global::Lifeline.Influx.Retention.InfluxRetentionValidation.Check(options));
+
         var url = options.Url!;
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {

@@ -13,7 +13,7 @@ public static class InfluxServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="InfluxOptions"/> from the <c>Influx</c> section of <paramref name="configuration"/> (validated with
     /// data annotations and <see cref="InfluxOptionsValidator"/>, at start-up too) and registers <see cref="IInfluxWriter"/>,
-    /// <see cref="InfluxConnectionCheck"/> and <see cref="InfluxQueryClient"/> as singletons sharing one HTTP client.
+    /// <see cref="InfluxConnectionCheck"/>, <see cref="Lifeline.Influx.Retention.InfluxRetentionSetup"/> and <see cref="InfluxQueryClient"/> as singletons sharing one HTTP client.
     /// Without <c>Influx:Url</c> they still resolve: the check reports <see cref="InfluxCheckStatus.NotConfigured"/>,
     /// writes and queries throw <see cref="InvalidOperationException"/>.
     /// </summary>
@@ -38,6 +38,10 @@ public static class InfluxServiceCollectionExtensions
             sp.GetRequiredService<IOptions<InfluxOptions>>().Value,
             sp.GetRequiredService<InfluxHttpClientHolder>().Client,
             sp.GetService<ILogger<InfluxConnectionCheck>>() ?? NullLogger<InfluxConnectionCheck>.Instance));
+        services.TryAddSingleton(sp => new Lifeline.Influx.Retention.InfluxRetentionSetup(
+            sp.GetRequiredService<IOptions<InfluxOptions>>().Value,
+            sp.GetRequiredService<InfluxHttpClientHolder>().Client,
+            sp.GetService<ILogger<Lifeline.Influx.Retention.InfluxRetentionSetup>>() ?? NullLogger<Lifeline.Influx.Retention.InfluxRetentionSetup>.Instance));
         services.TryAddSingleton(sp => new InfluxQueryClient(
             sp.GetRequiredService<IOptions<InfluxOptions>>().Value,
             sp.GetRequiredService<InfluxHttpClientHolder>().Client,

@@ -30,6 +30,34 @@ public sealed class InfluxOptionsTests
         options.Bucket.ShouldBe("lifeline");
         options.Timeout.ShouldBe(TimeSpan.FromSeconds(10));
         options.CreateIfMissing.ShouldBeTrue();
+        options.Retention.Enabled.ShouldBeTrue();
+        options.Retention.Raw.ShouldBe("30d");
+        options.Retention.Aggregates.ShouldBe("730d");
+        options.Retention.AggregatePolicy.ShouldBe("agg_2y");
+        options.Downsampling.Enabled.ShouldBeTrue();
+        options.Downsampling.Interval.ShouldBe("1m");
+    }
+
+    [Fact]
+    public void Bind_RetentionAndDownsampling()
+    {
+        var options = Bind(new()
+        {
+            ["Influx:Url"] = "http://influx:8086",
+            ["Influx:ApiVersion"] = "1",
+            ["Influx:Retention:Raw"] = "14d",
+            ["Influx:Retention:Aggregates"] = "INF",
+            ["Influx:Retention:AggregatePolicy"] = "agg",
+            ["Influx:Downsampling:Enabled"] = "false",
+            ["Influx:Downsampling:Lookback"] = "1h",
+        });
+
+        options.Retention.Raw.ShouldBe("14d");
+        options.Retention.Aggregates.ShouldBe("INF");
+        options.Retention.AggregatePolicy.ShouldBe("agg");
+        options.Downsampling.Enabled.ShouldBeFalse();
+        options.Downsampling.Lookback.ShouldBe("1h");
+        Validate(options).Succeeded.ShouldBeTrue();
     }
 
     [Fact]

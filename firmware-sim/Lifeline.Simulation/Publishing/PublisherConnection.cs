@@ -124,12 +124,17 @@ internal sealed partial class PublisherConnection : IDisposable
 
     private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
     {
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_settings.Host, _settings.Port)
             .WithClientId(ClientId)
             .WithCleanSession()
-            .WithTimeout(_settings.ConnectTimeout)
-            .Build();
+            .WithTimeout(_settings.ConnectTimeout);
+        if (!string.IsNullOrEmpty(_settings.Username))
+        {
+            builder = builder.WithCredentials(_settings.Username, _settings.Password ?? string.Empty);
+        }
+
+        var options = builder.Build();
         var result = await client.ConnectAsync(options, cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {

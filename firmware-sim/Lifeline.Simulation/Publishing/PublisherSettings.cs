@@ -7,6 +7,12 @@ public sealed record PublisherSettings
 
     public int Port { get; init; } = 1883;
 
+    /// <summary>MQTT user name; null or empty for an anonymous connection.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>MQTT password, sent with <see cref="Username"/>.</summary>
+    public string? Password { get; init; }
+
     /// <summary>Telemetry messages per second per device.</summary>
     public double RatePerDevice { get; init; } = 1;
 

@@ -20,5 +20,7 @@ internal static class StorageComposition
         services.AddSingleton<IForwarderStatus>(sp => sp.GetRequiredService<StorageForwarder>());
         services.AddHostedService(sp => sp.GetRequiredService<StorageForwarder>());
         services.AddSingleton<ISensorHistory, InfluxSensorHistory>();
+        services.AddSingleton<Lifeline.Storage.Retention.RetentionSetupService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Lifeline.Storage.Retention.RetentionSetupService>());
     }
 }

@@ -63,6 +63,27 @@ public sealed class TelemetryPublisherTests
     }
 
     [Fact]
+    public async Task Connects_With_Credentials_To_A_Mosquitto_That_Refuses_Anonymous_Clients()
+    {
+        await using var broker = await Lifeline.Testing.MosquittoBroker.StartAsync(user: "sim", password: "sim-secret");
+        var devices = new List<Device> { Device(TestRegistry.GasController(1)) };
+        var rightCounters = new SimulatorCounters(TimeProvider.System);
+        var wrongCounters = new SimulatorCounters(TimeProvider.System);
+        using var right = Publisher(devices, broker.Port, rightCounters, ratePerDevice: 20, scenarios: null, credentials: ("sim", "sim-secret"));
+        using var wrong = Publisher(devices, broker.Port, wrongCounters, ratePerDevice: 20, scenarios: null, credentials: ("sim", "wrong"));
+        using var cts = new CancellationTokenSource();
+
+        var runs = new[] { right.RunAsync(cts.Token), wrong.RunAsync(cts.Token) };
+        await WaitForAsync(() => rightCounters.Sent >= 5 && wrongCounters.Errors >= 1);
+        await cts.CancelAsync();
+        await Task.WhenAll(runs);
+
+        rightCounters.Errors.ShouldBe(0, rightCounters.Snapshot().LastError);
+        wrongCounters.Sent.ShouldBe(0);
+        wrongCounters.Snapshot().LastError.ShouldNotBeNull().ShouldContain("NotAuthorized");
+    }
+
+    [Fact]
     public async Task Device_Offline_Scenario_Publishes_Offline_Status_And_Stops_Its_Telemetry()
     {
         await using var broker = await EmbeddedBroker.StartAsync();
@@ -147,7 +168,7 @@ public sealed class TelemetryPublisherTests
         }
     }
 
-    private TelemetryPublisher Publisher(IReadOnlyList<Device> devices, int port, SimulatorCounters counters, double ratePerDevice, string[]? scenarios, TimeProvider? time = null)
+    private TelemetryPublisher Publisher(IReadOnlyList<Device> devices, int port, SimulatorCounters counters, double ratePerDevice, string[]? scenarios, TimeProvider? time = null, (string User, string Password)? credentials = null)
     {
         time ??= TimeProvider.System;
         var schedule = new ScenarioSchedule((scenarios ?? []).Select(s => ScenarioResolver.Resolve(s, _registry)));
@@ -162,6 +183,8 @@ public sealed class TelemetryPublisherTests
             ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
             ConnectTimeout = TimeSpan.FromSeconds(2),
+            Username = credentials?.User,
+            Password = credentials?.Password,
         };
         return new TelemetryPublisher(devices, generator, settings, time, counters, NullLogger.Instance);
     }
