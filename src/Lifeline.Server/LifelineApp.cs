@@ -34,6 +34,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Kpis.AlarmKpiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SelfMonitoring.SelfMonitoringOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -70,6 +71,7 @@ public static class LifelineApp
         builder.AddAnomalyDetection();
         builder.AddAlarms();
         builder.AddStorage();
+        builder.AddSelfMonitoring();
         builder.AddLiveAlarms();
         builder.AddLifelineHealth();
 

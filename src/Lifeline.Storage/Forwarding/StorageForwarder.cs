@@ -234,6 +234,9 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
                 case WalRecordKind.AlarmEvent:
                     batch.Add(PointSchema.Map(AlarmEventRecord.Read(record.Payload.Span)).ToLineProtocol());
                     break;
+                case WalRecordKind.PlatformSample:
+                    batch.Add(PointSchema.Map(PlatformSampleRecord.Read(record.Payload.Span)).ToLineProtocol());
+                    break;
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException)

@@ -5,6 +5,7 @@ using InfluxDB.Client.Writes;
 using Lifeline.Contracts.Alarms;
 using Lifeline.Domain.Assets;
 using Lifeline.Domain.Telemetry;
+using Lifeline.Storage.Records;
 
 namespace Lifeline.Storage.Schema;
 
@@ -27,6 +28,9 @@ public sealed class PointSchema(AssetRegistry registry)
 
     /// <summary>Measurement of alarm transitions.</summary>
     public const string AlarmEvents = "alarm_events";
+
+    /// <summary>Measurement of the platform's own figures (self-monitoring).</summary>
+    public const string Platform = "lifeline_platform";
 
     /// <summary>Measurement of readings of devices the registry does not (or no longer) know.</summary>
     public const string Unregistered = "unregistered";
@@ -200,5 +204,24 @@ public sealed class PointSchema(AssetRegistry registry)
         }
 
         return point;
+    }
+
+    /// <summary>
+    /// The point of one self-monitoring interval in <c>lifeline_platform</c>: tag <c>instance</c>, one float field per figure,
+    /// time the end of the interval. Non-finite figures are left out.
+    /// </summary>
+    public static PointData Map(PlatformSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var point = PointData.Measurement(Platform).Tag("instance", sample.Instance);
+        foreach (var (name, value) in sample.Fields)
+        {
+            if (double.IsFinite(value))
+            {
+                point = point.Field(name, value);
+            }
+        }
+
+        return point.Timestamp(UnixNanoseconds(sample.Time), WritePrecision.Ns);
     }
 }

@@ -14,4 +14,7 @@ public enum WalRecordKind : byte
 
     /// <summary>One change of a command of the audit trail (queued, then its outcome), in the command journal.</summary>
     Command = 4,
+
+    /// <summary>The platform's own figures of one interval (self-monitoring), stored in <c>lifeline_platform</c>.</summary>
+    PlatformSample = 5,
 }
