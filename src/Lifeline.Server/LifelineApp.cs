@@ -34,6 +34,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Kpis.AlarmKpiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Notifications.NotificationOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -69,6 +70,7 @@ public static class LifelineApp
         builder.AddRules();
         builder.AddAnomalyDetection();
         builder.AddAlarms();
+        builder.AddNotifications();
         builder.AddStorage();
         builder.AddLiveAlarms();
         builder.AddLifelineHealth();
@@ -124,6 +126,8 @@ public static class LifelineApp
         watch.MapHistoryEndpoints();
         watch.MapControlEndpoints(commandPolicy: Policies.Operator);
         watch.MapRuleEndpoints();
+        watch.MapAlarmNotifications();
+        app.MapAckLinks();
         app.MapHub<AlarmHub>(AlarmHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.Viewer);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
         return app;

@@ -14,4 +14,7 @@ public enum WalRecordKind : byte
 
     /// <summary>One change of a command of the audit trail (queued, then its outcome), in the command journal.</summary>
     Command = 4,
+
+    /// <summary>One notification to a crew member or group and its delivery result, in the notification journal.</summary>
+    Notification = 5,
 }
