@@ -35,6 +35,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SelfMonitoring.SelfMonitoringOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Lifeline.Notifications.NotificationOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -70,6 +71,7 @@ public static class LifelineApp
         builder.AddRules();
         builder.AddAnomalyDetection();
         builder.AddAlarms();
+        builder.AddNotifications();
         builder.AddStorage();
         builder.AddSelfMonitoring();
         builder.AddLiveAlarms();
@@ -126,6 +128,8 @@ public static class LifelineApp
         watch.MapHistoryEndpoints();
         watch.MapControlEndpoints(commandPolicy: Policies.Operator);
         watch.MapRuleEndpoints();
+        watch.MapAlarmNotifications();
+        app.MapAckLinks();
         app.MapHub<AlarmHub>(AlarmHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.Viewer);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
         return app;

@@ -109,6 +109,8 @@ public sealed class LifelineServerHost : IAsyncDisposable
             $"--Storage:Wal:Path={Path.Combine(data, "wal")}",
             $"--Alarms:Journal:Path={Path.Combine(data, "alarms")}",
             $"--Control:Journal:Path={Path.Combine(data, "commands")}",
+            $"--Notifications:Journal:Path={Path.Combine(data, "notifications")}",
+            $"--Notifications:AckLinks:KeyPath={Path.Combine(data, "notifications-ack.key")}",
             $"--Storage:Forwarder:RejectedPath={Path.Combine(data, "rejected")}",
             $"--Assets:Path={RepositoryPaths.Seeds()}",
 

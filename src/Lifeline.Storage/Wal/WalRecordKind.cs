@@ -17,4 +17,6 @@ public enum WalRecordKind : byte
 
     /// <summary>The platform's own figures of one interval (self-monitoring), stored in <c>lifeline_platform</c>.</summary>
     PlatformSample = 5,
+    /// <summary>One notification to a crew member or group and its delivery result, in the notification journal.</summary>
+    Notification = 6,
 }
