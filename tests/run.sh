@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll)
+packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,6 +34,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<Lifeline.Alarms.Kpis.AlarmKpiOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AccountsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ScaleOut.LiveOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -71,7 +72,9 @@ public static class LifelineApp
         builder.AddAlarms();
         builder.AddStorage();
         builder.AddLiveAlarms();
+        builder.AddLiveScaleOut();
         builder.AddLifelineHealth();
+        builder.AddLifelineMetrics();
 
         // The simulator serves the Modbus devices of modbus.yaml when polling is on; with the simulator on and
         // Modbus:Enabled not set, polling is on, so the one-command quick start has both. The poller is
@@ -126,6 +129,7 @@ public static class LifelineApp
         watch.MapRuleEndpoints();
         app.MapHub<AlarmHub>(AlarmHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.Viewer);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
+        app.MapLifelineMetrics();
         return app;
     }
 }
