@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll python3-aiosmtpd chromium fonts-wqy-microhei docker-compose)
+packages=(mosquitto mosquitto-clients influxdb influxdb-client nginx python3-pymodbus python3-serial mbpoll python3-aiosmtpd redis-server chromium fonts-wqy-microhei docker-compose)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,6 +20,8 @@ namespace Lifeline.Ingestion.Mqtt;
 public sealed partial class MqttIngestionService(
     IOptions<MqttOptions> options,
     TelemetryValidator validator,
+    IngestionMetrics metrics,
+    Lifeline.Domain.Assets.AssetRegistry registry,
     ITelemetrySink sink,
     MqttConnectionState state,
     TimeProvider time,
@@ -27,6 +29,7 @@ public sealed partial class MqttIngestionService(
 {
     private IMqttClient? _client;
     private readonly MqttOptions _options = options.Value;
+    private readonly IReadOnlySet<string>? _sites = options.Value.Partition;
     private readonly SemaphoreSlim _disconnected = new(0);
     private readonly System.Threading.Channels.Channel<PendingAck> _acks = System.Threading.Channels.Channel.CreateUnbounded<PendingAck>(
         new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
@@ -164,15 +167,54 @@ public sealed partial class MqttIngestionService(
             throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
         }
 
-        var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(MqttTopics.TelemetryFilter).WithAtLeastOnceQoS())
-            .WithTopicFilter(f => f.WithTopic(MqttTopics.StatusFilter).WithAtLeastOnceQoS())
-            .Build();
-        await client.SubscribeAsync(subscribe, cancellationToken);
+        var filters = SubscriptionFilters(_sites);
+        if (filters.Count > 0)
+        {
+            var subscribe = new MqttClientSubscribeOptionsBuilder();
+            foreach (var filter in filters)
+            {
+                subscribe = subscribe.WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS());
+            }
+
+            await client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        }
+
+        if (_sites is not null && result.IsSessionPresent)
+        {
+            // A persistent session from before this partition may still hold the all-sites filters or other sites'.
+            var unsubscribe = new MqttClientUnsubscribeOptionsBuilder()
+                .WithTopicFilter(MqttTopics.TelemetryFilter)
+                .WithTopicFilter(MqttTopics.StatusFilter);
+            var others = registry.Sites.Select(s => s.Id).Where(id => !_sites.Contains(id)).ToHashSet(StringComparer.Ordinal);
+            foreach (var filter in SubscriptionFilters(others))
+            {
+                unsubscribe = unsubscribe.WithTopicFilter(filter);
+            }
+
+            await client.UnsubscribeAsync(unsubscribe.Build(), cancellationToken);
+        }
+
         await client.PublishStringAsync(StatusTopic, MqttTopics.Online, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cancellationToken);
         state.SetConnected(time.GetUtcNow());
         Log.Connected(logger, _options.Host, _options.Port, _options.ClientId, result.IsSessionPresent);
+        if (_sites is not null)
+        {
+            Log.Partition(logger, _options.Sites);
+        }
     }
+
+    /// <summary>
+    /// The topic filters of an instance: every site's when <paramref name="sites"/> is null, else those of the given sites
+    /// (none for an empty set). See <see cref="MqttOptions.Partition"/>.
+    /// </summary>
+    public static IReadOnlyList<string> SubscriptionFilters(IReadOnlySet<string>? sites) =>
+        sites is null
+            ? [MqttTopics.TelemetryFilter, MqttTopics.StatusFilter]
+            : [.. sites.Order(StringComparer.Ordinal).SelectMany(site => new[] { $"{MqttTopics.Root}/{site}/+/telemetry", $"{MqttTopics.Root}/{site}/+/status" })];
+
+    /// <summary>True when the topic's site is outside this instance's partition (only after a partition change).</summary>
+    private bool OtherSite(string topic) =>
+        _sites is not null && MqttTopics.TryParse(topic, out var site, out _, out _) && !_sites.Contains(site);
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
@@ -182,7 +224,12 @@ public sealed partial class MqttIngestionService(
         var durable = Task.CompletedTask;
         try
         {
-            if (topic.EndsWith("/status", StringComparison.Ordinal))
+            if (OtherSite(topic))
+            {
+                // Queued in a persistent session by an earlier subscription: the owning instance has its own copy.
+                metrics.OtherSite();
+            }
+            else if (topic.EndsWith("/status", StringComparison.Ordinal))
             {
                 OnStatus(topic, e.ApplicationMessage.Payload);
             }
@@ -287,6 +334,9 @@ public sealed partial class MqttIngestionService(
 
         [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic} ({Count} such failures so far; the broker delivers them again): {Error}")]
         public static partial void AckFailed(ILogger logger, string topic, long count, string error);
+
+        [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Ingesting the sites {Sites} only (Mqtt:Sites)")]
+        public static partial void Partition(ILogger logger, string? sites);
 
         [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Clean disconnect from the MQTT broker failed: {Error}")]
         public static partial void DisconnectFailed(ILogger logger, string error);

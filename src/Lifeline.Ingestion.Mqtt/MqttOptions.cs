@@ -53,6 +53,28 @@ public sealed class MqttOptions
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 1000;
 
+    /// <summary>
+    /// Site partition of this instance: subscribe only to these sites' telemetry and status topics
+    /// (<c>lifeline/{site}/+/telemetry</c>), comma-separated. Empty (default): every site. Each id must be a site of
+    /// the registry. Several instances share the load by owning disjoint sets of sites; see docs/scaling.md.
+    /// <c>none</c>: ingest nothing (a node that serves consoles and sends commands only).
+    /// </summary>
+    public string? Sites { get; set; }
+
+    /// <summary>The value of <see cref="Sites"/> for a node that ingests no site.</summary>
+    public const string NoSites = "none";
+
+    /// <summary>True when <see cref="Sites"/> is <c>none</c>.</summary>
+    public bool IngestsNoSite => string.Equals(Sites?.Trim(), NoSites, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The site ids of <see cref="Sites"/> (empty: every site, or none with <see cref="IngestsNoSite"/>).</summary>
+    public IReadOnlyList<string> SiteIds =>
+        IngestsNoSite ? [] : (Sites ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The sites this instance ingests: null for every site, else the set (empty for <c>none</c>).</summary>
+    public IReadOnlySet<string>? Partition =>
+        IngestsNoSite ? new HashSet<string>() : SiteIds.Count == 0 ? null : SiteIds.ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Embedded broker: QoS 1 messages it queues per client before dropping the oldest.</summary>
     [Range(1000, 10_000_000)]
     public int EmbeddedMaxPendingPerClient { get; set; } = 500_000;

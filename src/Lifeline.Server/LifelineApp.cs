@@ -36,6 +36,7 @@ public static class LifelineApp
         _ = services.GetRequiredService<IOptions<RuleReload.RuleReloadOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SelfMonitoring.SelfMonitoringOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Lifeline.Notifications.NotificationOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ScaleOut.LiveOptions>>().Value;
         var simulator = services.GetRequiredService<IOptions<Lifeline.Simulation.SimulatorOptions>>().Value;
         if (simulator.Enabled)
         {
@@ -75,7 +76,9 @@ public static class LifelineApp
         builder.AddStorage();
         builder.AddSelfMonitoring();
         builder.AddLiveAlarms();
+        builder.AddLiveScaleOut();
         builder.AddLifelineHealth();
+        builder.AddLifelineMetrics();
 
         // The simulator serves the Modbus devices of modbus.yaml when polling is on; with the simulator on and
         // Modbus:Enabled not set, polling is on, so the one-command quick start has both. The poller is
@@ -132,6 +135,7 @@ public static class LifelineApp
         app.MapAckLinks();
         app.MapHub<AlarmHub>(AlarmHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.Viewer);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
+        app.MapLifelineMetrics();
         return app;
     }
 }

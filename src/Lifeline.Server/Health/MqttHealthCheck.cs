@@ -17,6 +17,11 @@ public sealed class MqttHealthCheck(MqttConnectionState state, EmbeddedMqttBroke
             ["connected"] = state.IsConnected,
             ["connects"] = state.Connects,
         };
+        if (o.Partition is { } sites)
+        {
+            data["sites"] = sites.Order(StringComparer.Ordinal).ToList();
+        }
+
         if (o.Mode == MqttMode.Embedded)
         {
             data["embeddedBrokerRunning"] = broker.IsRunning;
