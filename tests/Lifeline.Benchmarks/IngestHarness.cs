@@ -313,8 +313,7 @@ public static class IngestHarness
                 }
             }
 
-            latencies.Sort();
-            return (Percentile(latencies, 0.5), Percentile(latencies, 0.99), latencies[^1]);
+            return (Reporting.Percentiles.Of(latencies, 0.5), Reporting.Percentiles.Of(latencies, 0.99), latencies.Max());
         }
         finally
         {
@@ -346,7 +345,5 @@ public static class IngestHarness
     /// <summary>A fresh write-ahead log folder for one platform run.</summary>
     internal static string TempWal() => Path.Combine(Path.GetTempPath(), $"lifeline-bench-wal-{Guid.NewGuid():N}");
 
-    internal static double Median(List<double> values) => Percentile(values.Order().ToList(), 0.5);
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    internal static double Median(List<double> values) => Reporting.Percentiles.Median(values);
 }

@@ -33,6 +33,48 @@ var modbus = new Command("modbus", "pipelined Modbus reads beside raw sockets; p
 modbus.SetAction(async (r, _) => await ReportAsync("modbus", await ModbusHarness.RunAsync(r.GetValue(modbusReads), r.GetValue(modbusRepeats), r.GetValue(modbusWindow))));
 root.Subcommands.Add(modbus);
 
+var reportRepeats = IntOption("--repeats", "repeats of every measurement (the report gives medians)", 3);
+var reportMessages = IntOption("--storage-messages", "device messages per throughput run", 100_000);
+var reportSamples = IntOption("--samples", "alarm latency samples per load and repeat", 300);
+var reportWarmup = IntOption("--warmup", "seconds of load before the latency window", 15);
+var reportWindow = IntOption("--window", "seconds of the latency and memory window", 30);
+var reportSmoke = new Option<bool>("--smoke") { Description = "a quick check (about 2 minutes): 1 repeat, 20,000 messages, 50 samples, 5 s warm-up, 10 s window; overrides the others" };
+var report = new Command("report", "the published figures: throughput beside raw InfluxDB and Mosquitto, alarm latency at city load and 10×, memory; pass/fail against the targets → artifacts/benchmarks/report.md")
+{
+    reportRepeats, reportMessages, reportSamples, reportWarmup, reportWindow, reportSmoke,
+};
+report.SetAction(async (r, _) =>
+{
+    var settings = r.GetValue(reportSmoke)
+        ? new ReportSettings(1, 20_000, 50, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10))
+        : new ReportSettings(r.GetValue(reportRepeats), r.GetValue(reportMessages), r.GetValue(reportSamples), TimeSpan.FromSeconds(r.GetValue(reportWarmup)), TimeSpan.FromSeconds(r.GetValue(reportWindow)));
+    if (settings.Repeats < 1 || settings.StorageMessages < 1_000 || settings.LatencySamples < 1 || settings.Warmup < TimeSpan.Zero || settings.Window < TimeSpan.FromSeconds(1))
+    {
+        Console.Error.WriteLine($"report: need --repeats ≥ 1, --storage-messages ≥ 1000, --samples ≥ 1, --warmup ≥ 0 and --window ≥ 1 (got {settings})");
+        return 2;
+    }
+
+    return await ReportAsync("report", Lifeline.Benchmarks.Reporting.ReportWriter.Write(await ReportHarness.RunAsync(settings)));
+});
+root.Subcommands.Add(report);
+
+// One load repeat in a fresh process, started by `report` (so each memory figure is that of one platform).
+var childFactor = IntOption("--factor", "multiple of city load", 1);
+var childSamples = IntOption("--samples", "latency samples", 300);
+var childWarmup = IntOption("--warmup", "seconds of warm-up", 15);
+var childWindow = IntOption("--window", "seconds of window", 30);
+var childSeed = IntOption("--seed", "seed of the sample order", 1);
+var childOut = new Option<string>("--out") { Description = "JSON file to write", Required = true };
+var child = new Command("load-repeat", "one load repeat of `report`, as JSON (used by `report`)") { childFactor, childSamples, childWarmup, childWindow, childSeed, childOut };
+child.Hidden = true;
+child.SetAction(async (r, _) =>
+{
+    var settings = new ReportSettings(1, 0, r.GetValue(childSamples), TimeSpan.FromSeconds(r.GetValue(childWarmup)), TimeSpan.FromSeconds(r.GetValue(childWindow)));
+    await ReportHarness.LoadRepeatToFileAsync(r.GetValue(childFactor), settings, r.GetValue(childSeed), r.GetValue(childOut)!);
+    return 0;
+});
+root.Subcommands.Add(child);
+
 var hotOptions = new Argument<string[]>("options") { Description = "BenchmarkDotNet options, e.g. --job short", Arity = ArgumentArity.ZeroOrMore };
 var hot = new Command("hot", "BenchmarkDotNet: payload parsing, validation, rule evaluation") { hotOptions };
 hot.TreatUnmatchedTokensAsErrors = false;
@@ -50,6 +92,12 @@ static Argument<int> Count(string name, string description, int defaultValue) =>
     Description = description,
     DefaultValueFactory = _ => defaultValue,
     Arity = ArgumentArity.ZeroOrOne,
+};
+
+static Option<int> IntOption(string name, string description, int defaultValue) => new(name)
+{
+    Description = description,
+    DefaultValueFactory = _ => defaultValue,
 };
 
 static async Task<int> ReportAsync(string name, string report)

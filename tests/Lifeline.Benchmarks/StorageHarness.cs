@@ -80,7 +80,7 @@ public static class StorageHarness
         return batches;
     }
 
-    private static async Task<double> RawInfluxAsync(AssetRegistry registry, List<IngestHarness.Payload> payloads)
+    internal static async Task<double> RawInfluxAsync(AssetRegistry registry, List<IngestHarness.Payload> payloads)
     {
         var build = Stopwatch.StartNew();
         var batches = LineProtocolBatches(registry, payloads);
@@ -104,7 +104,7 @@ public static class StorageHarness
         return points / stopwatch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> EndToEndAsync(List<IngestHarness.Payload> payloads, long readings)
+    internal static async Task<double> EndToEndAsync(List<IngestHarness.Payload> payloads, long readings)
     {
         await using var mosquitto = await MosquittoBroker.StartAsync();
         await using var influx = await InfluxDbServer.StartAsync();
