@@ -85,6 +85,9 @@ public sealed class AlarmService : IDisposable
 
     internal static string KeyOf(string sensorId, string ruleId) => string.Concat(sensorId, "|", ruleId);
 
+    /// <summary>The alarms as <see cref="Restore"/> took them up at start-up (null when nothing was restored), for observers that carry on from them.</summary>
+    public AlarmSnapshot? Restored { get; private set; }
+
     /// <summary>Takes up the state a journal recorded, before anything else is applied.</summary>
     public void Restore(AlarmServiceState state)
     {
@@ -115,6 +118,7 @@ public sealed class AlarmService : IDisposable
                 }
             }
 
+            Restored = new AlarmSnapshot(state.Epoch, state.Seq, state.Alarms);
             ScheduleLocked();
         }
     }

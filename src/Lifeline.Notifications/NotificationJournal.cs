@@ -61,17 +61,10 @@ public sealed partial class NotificationJournal : IAsyncDisposable
     /// <summary>The notifications of one alarm (latest record of each, in the order they were first journaled), at most <paramref name="limit"/>, newest kept.</summary>
     public IReadOnlyList<NotificationRecord> ForAlarm(string alarmId, int limit = 1000)
     {
-        ArgumentException.ThrowIfNullOrEmpty(alarmId);
-        var needle = Encoding.UTF8.GetBytes(alarmId);
         var order = new List<string>();
         var latest = new Dictionary<string, NotificationRecord>(StringComparer.Ordinal);
-        foreach (var record in Read(payload => payload.IndexOf(needle) >= 0))
+        foreach (var record in RecordsOf(alarmId))
         {
-            if (!string.Equals(record.AlarmId, alarmId, StringComparison.Ordinal) && record.Alarms?.Contains(alarmId, StringComparer.Ordinal) != true)
-            {
-                continue;
-            }
-
             if (!latest.ContainsKey(record.Id))
             {
                 order.Add(record.Id);
@@ -81,6 +74,37 @@ public sealed partial class NotificationJournal : IAsyncDisposable
         }
 
         return order.Skip(Math.Max(0, order.Count - limit)).Select(id => latest[id]).ToList();
+    }
+
+    /// <summary>Every record about one alarm (its own and the digests listing it), in journal order: a notification's decision, then its outcome.</summary>
+    public IReadOnlyList<NotificationRecord> RecordsOf(string alarmId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(alarmId);
+        var needle = Encoding.UTF8.GetBytes(alarmId);
+        return Read(payload => payload.IndexOf(needle) >= 0)
+            .Where(r => string.Equals(r.AlarmId, alarmId, StringComparison.Ordinal) || r.Alarms?.Contains(alarmId, StringComparer.Ordinal) == true)
+            .ToList();
+    }
+
+    /// <summary>The records of several alarms (their own, not digests) in one pass over the journal, each alarm's in journal order.</summary>
+    public IReadOnlyDictionary<string, List<NotificationRecord>> RecordsOf(IReadOnlyCollection<string> alarmIds)
+    {
+        ArgumentNullException.ThrowIfNull(alarmIds);
+        var result = alarmIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<NotificationRecord>(), StringComparer.Ordinal);
+        if (result.Count == 0)
+        {
+            return result;
+        }
+
+        foreach (var record in Read(_ => true))
+        {
+            if (record.AlarmId is { } id && result.TryGetValue(id, out var list))
+            {
+                list.Add(record);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The ids of acknowledgement links used since <paramref name="since"/> (so a link stays single-use across restarts).</summary>

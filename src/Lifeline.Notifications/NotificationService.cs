@@ -38,6 +38,7 @@ public sealed partial class NotificationService : BackgroundService, IAlarmObser
     private readonly Dictionary<string, Tracked> _tracked = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Recipient, string Channel), RateState> _rates = [];
     private readonly ITimer _timer;
+    private readonly Func<AlarmSnapshot?>? _restored;
     private long _nextId;
     private long _processedSeq;
     private long _deduplicated;
@@ -52,7 +53,8 @@ public sealed partial class NotificationService : BackgroundService, IAlarmObser
         AckLinks? links,
         NotificationJournal? journal,
         TimeProvider time,
-        ILogger<NotificationService> logger)
+        ILogger<NotificationService> logger,
+        Func<AlarmSnapshot?>? restored = null)
     {
         ArgumentNullException.ThrowIfNull(roster);
         ArgumentNullException.ThrowIfNull(registry);
@@ -65,6 +67,7 @@ public sealed partial class NotificationService : BackgroundService, IAlarmObser
         _journal = journal;
         _time = time;
         _logger = logger;
+        _restored = restored;
         _formatter = new MessageFormatter(registry, roster.UtcOffset);
         _nextId = journal?.HighestNumber() ?? 0;
         _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -158,6 +161,8 @@ public sealed partial class NotificationService : BackgroundService, IAlarmObser
             }
         }
 
+        ResumeRestored();
+
         try
         {
             await foreach (var change in _inbox.Reader.ReadAllAsync(stoppingToken))
@@ -175,7 +180,7 @@ public sealed partial class NotificationService : BackgroundService, IAlarmObser
                     Log.HandleFailed(_logger, ex, change.Id, change.Seq);
                 }
 
-                Interlocked.Exchange(ref _processedSeq, change.Seq);
+                Processed(change.Seq);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -87,10 +87,14 @@ public static class NotificationsExtensions
                 sp.GetRequiredService<AckLinks>(),
                 sp.GetRequiredService<NotificationJournal>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<NotificationService>>());
+                sp.GetRequiredService<ILogger<NotificationService>>(),
+
+                // The alarms restored from the alarm journal: their calls are taken up again where they stood.
+                () => sp.GetService<AlarmService>()?.Restored);
         });
         services.AddSingleton<IAlarmObserver>(sp => sp.GetRequiredService<NotificationService>());
         services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());
+        services.AddHealthChecks().AddCheck<NotificationHealthCheck>("notifications");
         return builder;
     }
 

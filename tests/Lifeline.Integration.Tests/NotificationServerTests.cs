@@ -119,6 +119,112 @@ public sealed class NotificationServerTests
     }
 
     [Fact]
+    public async Task Escalation_goes_on_to_the_next_person_after_a_restart_without_calling_anyone_twice()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var hook = new HttpReceiver();
+        var roster = Path.Combine(Directory.CreateTempSubdirectory("lifeline-roster-").FullName, "rosters.yaml");
+
+        // The shortest plan a roster allows: unacknowledged for a minute, the next person is called; no reminders.
+        await File.WriteAllTextAsync(roster, """
+            escalation: {ack_within: 1m, remind_every: 0, final_reminders: 0}
+            people:
+              - {id: zhang-wei, name: 张伟, email: zhang.wei@example.invalid, notify: [email]}
+              - {id: li-na, name: 李娜, email: li.na@example.invalid, notify: [email]}
+              - {id: wang-qiang, name: 王强, email: wang.qiang@example.invalid, notify: [email]}
+            crews:
+              - id: yongchang-tunnel
+                name: 永昌路管廊运维班
+                areas: {sites: [yongchang-rd]}
+                groups: [hook]
+                supervisor: wang-qiang
+                shifts:
+                  - {name: 全天, from: "00:00", to: "00:00", on_call: [zhang-wei, li-na]}
+            """);
+        string[] settings =
+        [
+            "--Notifications:Enabled=true",
+            $"--Notifications:Path={roster}",
+            "--Notifications:Channels:email:Type=Email",
+            $"--Notifications:Channels:email:Host={SmtpSink.Host}",
+            $"--Notifications:Channels:email:Port={smtp.Port}",
+            "--Notifications:Channels:email:Security=None",
+            "--Notifications:Channels:email:From=Lifeline <lifeline@example.invalid>",
+            "--Notifications:Channels:hook:Type=Webhook",
+            $"--Notifications:Channels:hook:Url={hook.Url("/crew")}",
+        ];
+
+        string data;
+        AlarmDto alarm;
+        Lifeline.Domain.Assets.Device gas;
+        await using (var server = await LifelineServerHost.StartEmbeddedAsync(settings))
+        {
+            server.KeepData();
+            data = server.DataDirectory;
+            var (hub, changes) = await server.ConnectHubAsync();
+            await using var hubLease = hub;
+            await using var device = await TestMqttPublisher.ConnectAsync(server.MqttPort);
+            gas = server.Registry.Devices.Where(d => d.SiteId == "yongchang-rd" && d.TryGetChannel("o2", out _)).OrderBy(d => d.Id, StringComparer.Ordinal).First();
+            await device.PublishAsync(gas, "o2", 17.0);
+            alarm = await changes.WaitForAsync(c => c.SensorId == gas.SensorId("o2") && c.RuleId == "o2.low.l2", "the O₂ alarm");
+            var first = alarm.Id;
+            await Poll(() => Mails(smtp, first).Count == 1 && hook.Requests.Any(r => r.Body.Contains(first, StringComparison.Ordinal)), "the first call and the group post");
+            Mails(smtp, alarm.Id).Single().To.Mailboxes.Single().Address.ShouldBe("zhang.wei@example.invalid");
+
+            // Both deliveries journaled as sent before the server stops.
+            await Poll(
+                async () => (await server.GetJsonAsync<NotificationsResponse>($"/api/alarms/{first}/notifications")).Notifications.Count(n => n.GetProperty("status").GetString() == "Sent") == 2,
+                "the deliveries in the journal");
+        }
+
+        try
+        {
+            // The same data folder: the alarm comes back unacknowledged from the alarm journal, the calls from the notification journal.
+            await using var restarted = await LifelineServerHost.StartEmbeddedAsync([$"{LifelineServerHost.DataArgument}{data}", .. settings]);
+            (await restarted.GetJsonAsync<AlarmDto>($"/api/alarms/{alarm.Id}")).State.ShouldBe("Unacknowledged");
+
+            // /health shows the alarms whose calls were taken up again.
+            await Poll(
+                async () =>
+                {
+                    using var health = JsonDocument.Parse(await restarted.Http.GetStringAsync("/health"));
+                    var notifications = health.RootElement.GetProperty("checks").GetProperty("notifications").GetProperty("data");
+                    return notifications.GetProperty("resumed").GetInt32() >= 1 && notifications.GetProperty("calling").GetInt32() >= 1;
+                },
+                "the resumed calls in /health");
+
+
+            // A minute after the first call (the plan keeps its times across the restart), the next on the shift is called.
+            await Poll(() => Mails(smtp, alarm.Id).Any(m => m.To.Mailboxes.Single().Address == "li.na@example.invalid"), "the escalation to the next person", seconds: 120);
+            TimeProvider.System.GetUtcNow().ShouldBeGreaterThan(alarm.RaisedAt.AddSeconds(59));
+            var escalation = Mails(smtp, alarm.Id).Single(m => m.To.Mailboxes.Single().Address == "li.na@example.invalid");
+            (escalation.TextBody ?? string.Empty).ShouldContain("张伟 未在 1 分钟内确认，已升级至 李娜");
+
+            // Nobody was called twice: the first call is not repeated by the restarted server.
+            Mails(smtp, alarm.Id).Count(m => m.To.Mailboxes.Single().Address == "zhang.wei@example.invalid").ShouldBe(1);
+            NotificationsResponse history = null!;
+            await Poll(
+                async () =>
+                {
+                    history = await restarted.GetJsonAsync<NotificationsResponse>($"/api/alarms/{alarm.Id}/notifications");
+                    return history.Notifications.Count(n => n.GetProperty("status").GetString() == "Sent") >= 4;
+                },
+                "the notification history");
+            var sent = history.Notifications.Where(n => n.GetProperty("status").GetString() == "Sent")
+                .Select(n => (n.GetProperty("kind").GetString(), n.GetProperty("channel").GetString(), n.GetProperty("recipient").GetString())).ToList();
+            sent.ShouldBe([("Raised", "email", "zhang-wei"), ("Raised", "hook", "group"), ("Escalated", "email", "li-na"), ("Escalated", "hook", "group")], ignoreOrder: true);
+        }
+        finally
+        {
+            // The restarted host removes the folder when it stops; not when it failed to start.
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void Bad_channel_settings_or_a_roster_naming_a_missing_channel_stop_start_up_with_exact_errors()
     {
         var accounts = Path.Combine(Directory.CreateTempSubdirectory("lifeline-accounts-").FullName, "users.json");
@@ -139,11 +245,11 @@ public sealed class NotificationServerTests
     private static List<MimeMessage> Mails(SmtpSink smtp, string alarmId) =>
         smtp.Messages().Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m)))).Where(m => m.Headers["X-Lifeline-Alarm"] == alarmId).ToList();
 
-    private static Task Poll(Func<bool> condition, string what) => Poll(() => Task.FromResult(condition()), what);
+    private static Task Poll(Func<bool> condition, string what, int seconds = 20) => Poll(() => Task.FromResult(condition()), what, seconds);
 
-    private static async Task Poll(Func<Task<bool>> condition, string what)
+    private static async Task Poll(Func<Task<bool>> condition, string what, int seconds = 20)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (!await condition())
         {
             try
@@ -152,7 +258,7 @@ public sealed class NotificationServerTests
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"{what}: not seen within 20 s");
+                throw new TimeoutException($"{what}: not seen within {seconds} s");
             }
         }
     }

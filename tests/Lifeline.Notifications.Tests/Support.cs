@@ -63,17 +63,34 @@ internal sealed class Harness : IAsyncDisposable
     private readonly Dictionary<string, string> _alarmIds = new(StringComparer.Ordinal);
 
     public Harness(string rosterYaml, DateTimeOffset start, NotificationOptions? options = null, params INotificationChannel[] channels)
+        : this(rosterYaml, new FakeTimeProvider(start), null, null, options, channels)
     {
-        Time = new FakeTimeProvider(start);
+    }
+
+    /// <summary>
+    /// A server's notifications over a journal folder: a second one on the same folder, the same clock and the alarm state
+    /// the first left behind (<paramref name="restored"/>) is that server after a restart.
+    /// </summary>
+    public Harness(string rosterYaml, FakeTimeProvider time, string? journalDirectory, AlarmServiceState? restored, NotificationOptions? options, params INotificationChannel[] channels)
+    {
+        Time = time;
         Options = options ?? new NotificationOptions();
         Channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         Roster = Baoshan.Roster(rosterYaml, channels.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal));
         Links = new AckLinks(new byte[32], TimeSpan.FromHours(1), Time);
-        Service = new NotificationService(Roster, Baoshan.Registry, Channels, Options, Links, null, Time, NullLogger<NotificationService>.Instance);
+        Journal = journalDirectory is null ? null : NotificationJournal.Open(new NotificationJournalOptions { Fsync = false }, journalDirectory, Time, NullLogger.Instance);
+        Service = new NotificationService(Roster, Baoshan.Registry, Channels, Options, Links, Journal, Time, NullLogger<NotificationService>.Instance, () => Alarms!.Restored);
         Service.Journaled += r => Records.Enqueue(r);
         Alarms = new AlarmService([Service], Time, Microsoft.Extensions.Options.Options.Create(new AlarmOptions { LatchLifeSafety = false }));
+        if (restored is not null)
+        {
+            Alarms.Restore(restored);
+        }
+
         Service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
+
+    public NotificationJournal? Journal { get; }
 
     public FakeTimeProvider Time { get; }
 
@@ -118,6 +135,10 @@ internal sealed class Harness : IAsyncDisposable
         await Service.StopAsync(CancellationToken.None);
         Service.Dispose();
         Alarms.Dispose();
+        if (Journal is not null)
+        {
+            await Journal.DisposeAsync();
+        }
     }
 
     private string Apply(RuleTransitionKind kind, string deviceId, string ruleId, double value)
