@@ -153,7 +153,7 @@ public static class ReportWriter
         md.AppendLine();
         md.AppendLine("Where the time goes (split at the alarm's `changedAt`, the wall-clock time the rules evaluated the reading):");
         md.AppendLine();
-        md.AppendLine("| load | samples (lost: no alarm within 30 s, counted as ∞) | publish → delivered by Mosquitto to a plain subscriber p50 / p99 | publish → evaluated p50 / p99 | evaluated → SignalR client p50 / p99 | p99 of each repeat (lowest – highest) |");
+        md.AppendLine("| load | samples (lost: no alarm even 3 min after the window, with the load stopped, counted as ∞; those later than 30 s count with their real latency) | publish → delivered by Mosquitto to a plain subscriber p50 / p99 | publish → evaluated p50 / p99 | evaluated → SignalR client p50 / p99 | p99 of each repeat (lowest – highest) |");
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var (load, s) in loads)
         {
