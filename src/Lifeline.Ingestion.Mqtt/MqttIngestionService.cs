@@ -102,8 +102,16 @@ public sealed partial class MqttIngestionService(
     /// <summary>Acknowledges messages in arrival order, each once its readings are durable.</summary>
     private async Task AcknowledgeLoopAsync(CancellationToken stoppingToken)
     {
+        long leftAtShutdown = 0;
         await foreach (var pending in _acks.Reader.ReadAllAsync(CancellationToken.None))
         {
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: what is still queued stays unacknowledged and the broker delivers it again (said once, below).
+                leftAtShutdown++;
+                continue;
+            }
+
             try
             {
                 await pending.Durable.WaitAsync(stoppingToken);
@@ -112,12 +120,17 @@ public sealed partial class MqttIngestionService(
             catch (Exception)
 #pragma warning restore CA1031
             {
+                leftAtShutdown++;
                 continue;
             }
 
             try
             {
                 await pending.Message.AcknowledgeAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                leftAtShutdown++;
             }
 #pragma warning disable CA1031 // The connection may be gone; the broker redelivers unacknowledged messages.
             catch (Exception ex)
@@ -128,6 +141,11 @@ public sealed partial class MqttIngestionService(
                     Log.AckFailed(logger, pending.Message.ApplicationMessage.Topic, n, ex.Message);
                 }
             }
+        }
+
+        if (leftAtShutdown > 0)
+        {
+            Log.LeftUnacknowledged(logger, leftAtShutdown);
         }
     }
 
@@ -334,6 +352,9 @@ public sealed partial class MqttIngestionService(
 
         [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic} ({Count} such failures so far; the broker delivers them again): {Error}")]
         public static partial void AckFailed(ILogger logger, string topic, long count, string error);
+
+        [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Stopping: {Count} received messages left unacknowledged; the broker delivers them again")]
+        public static partial void LeftUnacknowledged(ILogger logger, long count);
 
         [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Ingesting the sites {Sites} only (Mqtt:Sites)")]
         public static partial void Partition(ILogger logger, string? sites);
