@@ -170,18 +170,7 @@ public static partial class ReportHarness
         var httpPort = FreePort.Next();
         var connections = Math.Min(256, ConnectionsPerFactor * factor);
         var app = LifelineApp.Build([
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--Assets:Path={RepositoryPaths.Seeds()}",
-            "--Mqtt:Mode=External",
-            "--Mqtt:Host=127.0.0.1",
-            $"--Mqtt:Port={mosquitto.Port}",
-            $"--Storage:Wal:Path={wal}",
-            $"--Alarms:Journal:Path={wal}-alarms",
-            $"--Control:Journal:Path={wal}-commands",
-            $"--Accounts:Path={accounts.Path}",
-            $"--Influx:Url={influx.Url}",
-            "--Influx:ApiVersion=V1",
-            "--Influx:Database=lifeline",
+            .. StorageHarness.PlatformArguments(httpPort, mosquitto.Port, wal, accounts.Path, influx.Url),
             "--Simulator:Enabled=true",
             "--Simulator:ScenarioSet=none",
             string.Create(CultureInfo.InvariantCulture, $"--Simulator:RatePerDevice={factor}"),

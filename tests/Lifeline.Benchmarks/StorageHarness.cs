@@ -104,27 +104,30 @@ public static class StorageHarness
         return points / stopwatch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The platform on an external broker and InfluxDB 1.x, with its own write-ahead log, journals and users.</summary>
+    internal static string[] PlatformArguments(int httpPort, int mqttPort, string wal, string accountsPath, Uri influxUrl) =>
+    [
+        $"--urls=http://127.0.0.1:{httpPort}",
+        $"--Assets:Path={RepositoryPaths.Seeds()}",
+        "--Mqtt:Mode=External",
+        "--Mqtt:Host=127.0.0.1",
+        $"--Mqtt:Port={mqttPort}",
+        $"--Storage:Wal:Path={wal}",
+        $"--Alarms:Journal:Path={wal}-alarms",
+        $"--Control:Journal:Path={wal}-commands",
+        $"--Accounts:Path={accountsPath}",
+        $"--Influx:Url={influxUrl}",
+        "--Influx:ApiVersion=V1",
+        "--Influx:Database=lifeline",
+    ];
+
     internal static async Task<double> EndToEndAsync(List<IngestHarness.Payload> payloads, long readings)
     {
         await using var mosquitto = await MosquittoBroker.StartAsync();
         await using var influx = await InfluxDbServer.StartAsync();
         var wal = IngestHarness.TempWal();
         var accounts = await IngestHarness.TempAccountsAsync();
-        var app = LifelineApp.Build([
-            $"--urls=http://127.0.0.1:{FreePort.Next()}",
-            $"--Assets:Path={RepositoryPaths.Seeds()}",
-            "--Mqtt:Mode=External",
-            "--Mqtt:Host=127.0.0.1",
-            $"--Mqtt:Port={mosquitto.Port}",
-            $"--Storage:Wal:Path={wal}",
-            $"--Alarms:Journal:Path={wal}-alarms",
-            $"--Control:Journal:Path={wal}-commands",
-            $"--Accounts:Path={accounts.Path}",
-            $"--Influx:Url={influx.Url}",
-            "--Influx:ApiVersion=V1",
-            "--Influx:Database=lifeline",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        var app = LifelineApp.Build([.. PlatformArguments(FreePort.Next(), mosquitto.Port, wal, accounts.Path, influx.Url), "--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync();
         try
         {
