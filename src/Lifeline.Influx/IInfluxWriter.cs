@@ -24,4 +24,11 @@ public interface IInfluxWriter : IDisposable
     /// </summary>
     /// <exception cref="InfluxWriteException">The write failed; <see cref="InfluxWriteException.Kind"/> says how.</exception>
     Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct);
+
+    /// <summary>
+    /// The same, with the line protocol already encoded as UTF-8: the bulk path encodes into one reused buffer instead of
+    /// allocating a large string and its bytes per request (large objects that would trigger generation-2 collections).
+    /// The memory is read during the call only.
+    /// </summary>
+    Task WriteLinesAsync(ReadOnlyMemory<byte> utf8LineProtocol, int count, CancellationToken ct);
 }

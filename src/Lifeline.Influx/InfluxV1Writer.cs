@@ -61,7 +61,7 @@ internal sealed partial class InfluxV1Writer : IInfluxWriter
 
             if (count > 0)
             {
-                await PostAsync(body.ToString(), count, group.Key, ct);
+                await PostAsync(Encoding.UTF8.GetBytes(body.ToString()), count, group.Key, ct);
             }
         }
     }
@@ -69,8 +69,11 @@ internal sealed partial class InfluxV1Writer : IInfluxWriter
     public Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lineProtocol);
-        return count == 0 ? Task.CompletedTask : PostAsync(lineProtocol, count, WritePrecision.Ns, ct);
+        return count == 0 ? Task.CompletedTask : PostAsync(Encoding.UTF8.GetBytes(lineProtocol), count, WritePrecision.Ns, ct);
     }
+
+    public Task WriteLinesAsync(ReadOnlyMemory<byte> utf8LineProtocol, int count, CancellationToken ct) =>
+        count == 0 ? Task.CompletedTask : PostAsync(utf8LineProtocol, count, WritePrecision.Ns, ct);
 
     public void Dispose()
     {
@@ -90,12 +93,12 @@ internal sealed partial class InfluxV1Writer : IInfluxWriter
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown write precision"),
     };
 
-    private async Task PostAsync(string lineProtocol, int count, WritePrecision precision, CancellationToken ct)
+    private async Task PostAsync(ReadOnlyMemory<byte> lineProtocol, int count, WritePrecision precision, CancellationToken ct)
     {
         var uri = InfluxHttp.Endpoint(_options.Url!, "write", ("db", _options.Database), ("rp", _options.RetentionPolicy), ("precision", V1Precision(precision)));
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
-            Content = new StringContent(lineProtocol, Encoding.UTF8, "text/plain"),
+            Content = new ReadOnlyMemoryContent(lineProtocol) { Headers = { ContentType = new("text/plain") { CharSet = "utf-8" } } },
         };
         InfluxHttp.Authenticate(request, _options);
 

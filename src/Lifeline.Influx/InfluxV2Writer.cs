@@ -61,6 +61,10 @@ internal sealed partial class InfluxV2Writer : IInfluxWriter
         }
     }
 
+    /// <summary>InfluxDB.Client takes line protocol as a string, so the bytes are decoded once here.</summary>
+    public Task WriteLinesAsync(ReadOnlyMemory<byte> utf8LineProtocol, int count, CancellationToken ct) =>
+        WriteLinesAsync(System.Text.Encoding.UTF8.GetString(utf8LineProtocol.Span), count, ct);
+
     public async Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lineProtocol);

@@ -35,6 +35,8 @@ internal sealed class UnconfiguredInfluxWriter : IInfluxWriter
 
     public Task WriteLinesAsync(string lineProtocol, int count, CancellationToken ct) => WriteAsync([], ct);
 
+    public Task WriteLinesAsync(ReadOnlyMemory<byte> utf8LineProtocol, int count, CancellationToken ct) => WriteAsync([], ct);
+
     public void Dispose()
     {
     }

@@ -252,6 +252,7 @@ public static partial class ReportHarness
             await raw.SubscribeAsync(filters.Build());
             await Task.Delay(settings.Warmup);
 
+            using var gcReasons = new GcReasons();
             var before = Counters.Take(simulator, processor, forwarder);
             var waitBefore = MachineProbe.RunQueueWait();
             var rss = new List<double>();
@@ -332,6 +333,7 @@ public static partial class ReportHarness
             }
 
             var after = Counters.Take(simulator, processor, forwarder);
+            Console.WriteLine($"{factor}× load: {gcReasons.Summary()}");
             var waitAfter = MachineProbe.RunQueueWait();
             await stopSampling.CancelAsync();
             try

@@ -112,6 +112,9 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
         }
     }
 
+    // UTF-8 line protocol of the write in flight, reused from one write to the next (no large-object churn).
+    private byte[] _encoded = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -248,7 +251,9 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
 
     private async Task StoreAsync(LineBatch batch, long last, CancellationToken cancellationToken)
     {
-        var lines = batch.Lines.ToString();
+        // Encoded into the one reused buffer before the first await (the batch is refilled meanwhile); the next write
+        // starts only after this one has ended, so the buffer is never shared.
+        var lines = batch.Encode(ref _encoded);
         var count = batch.Count;
         while (true)
         {
@@ -281,7 +286,7 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
             catch (InfluxWriteException ex) when (ex.Kind == InfluxWriteFailure.Rejected)
             {
                 _metrics.Rejected(count);
-                KeepRejected($"InfluxDB refused a batch of {count} points (LSN up to {last}): {ex.Message}", lines);
+                KeepRejected($"InfluxDB refused a batch of {count} points (LSN up to {last}): {ex.Message}", Encoding.UTF8.GetString(lines.Span));
                 lock (_gate)
                 {
                     _status = _status with { RejectedPoints = _status.RejectedPoints + count, LastError = ex.Message };
@@ -383,6 +388,29 @@ public sealed partial class StorageForwarder : BackgroundService, IForwarderStat
 
             Lines.Append(line);
             Count++;
+        }
+
+        /// <summary>The lines as UTF-8 in <paramref name="buffer"/>, grown (and then kept) when too small.</summary>
+        public ReadOnlyMemory<byte> Encode(ref byte[] buffer)
+        {
+            var needed = 0;
+            foreach (var chunk in Lines.GetChunks())
+            {
+                needed += Encoding.UTF8.GetByteCount(chunk.Span);
+            }
+
+            if (buffer.Length < needed)
+            {
+                buffer = new byte[needed + (needed / 4)];
+            }
+
+            var written = 0;
+            foreach (var chunk in Lines.GetChunks())
+            {
+                written += Encoding.UTF8.GetBytes(chunk.Span, buffer.AsSpan(written));
+            }
+
+            return buffer.AsMemory(0, written);
         }
 
         public void Clear()
